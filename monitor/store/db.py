@@ -1,0 +1,184 @@
+"""The SQLite store: one file, WAL, foreign keys on, schema migrations as code.
+
+Every read-then-write goes through `write()` (BEGIN IMMEDIATE), so two processes (the
+daemon and a CLI command) never interleave half of one update with half of another.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from ..errors import PolicymonError
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _m1_core(db: sqlite_utils.Database) -> None:
+    _run_script(db, """
+    CREATE TABLE companies (
+        slug TEXT PRIMARY KEY,
+        url TEXT,
+        added_at TEXT NOT NULL,
+        last_checked_at TEXT,
+        last_outcome TEXT,
+        last_error TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        backfilled_at TEXT,
+        wayback_checked_at TEXT
+    );
+    CREATE TABLE snapshots (
+        id INTEGER PRIMARY KEY,
+        company TEXT NOT NULL REFERENCES companies(slug),
+        source TEXT NOT NULL CHECK (source IN ('live', 'wayback', 'file')),
+        url TEXT,
+        final_url TEXT,
+        captured_at TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        http_status INTEGER,
+        content_type TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        path TEXT NOT NULL,
+        UNIQUE (company, source, url, captured_at, sha256)
+    );
+    CREATE INDEX snapshots_company_time ON snapshots(company, captured_at);
+    CREATE TABLE texts (
+        sha256 TEXT PRIMARY KEY,
+        text TEXT NOT NULL
+    );
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        company TEXT NOT NULL REFERENCES companies(slug),
+        sha256 TEXT NOT NULL REFERENCES texts(sha256),
+        captured_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        url TEXT,
+        snapshot_id INTEGER REFERENCES snapshots(id),
+        technical INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX versions_company_time ON versions(company, captured_at);
+    CREATE TABLE comparisons (
+        id INTEGER PRIMARY KEY,
+        company TEXT NOT NULL REFERENCES companies(slug),
+        old_version_id INTEGER NOT NULL REFERENCES versions(id),
+        new_version_id INTEGER NOT NULL REFERENCES versions(id),
+        material INTEGER NOT NULL,
+        technical INTEGER NOT NULL DEFAULT 0,
+        sections_changed INTEGER NOT NULL DEFAULT 0,
+        report TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (old_version_id, new_version_id)
+    );
+    CREATE TABLE findings (
+        id INTEGER PRIMARY KEY,
+        comparison_id INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+        category TEXT NOT NULL,
+        material INTEGER NOT NULL,
+        severity TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        section TEXT,
+        old_value TEXT,
+        new_value TEXT,
+        evidence_old TEXT,
+        evidence_new TEXT
+    );
+    CREATE TABLE checks (
+        id INTEGER PRIMARY KEY,
+        company TEXT NOT NULL REFERENCES companies(slug),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        outcome TEXT NOT NULL,
+        reason TEXT,
+        transient INTEGER,
+        snapshot_id INTEGER REFERENCES snapshots(id),
+        version_id INTEGER REFERENCES versions(id),
+        comparison_id INTEGER REFERENCES comparisons(id)
+    );
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        company TEXT NOT NULL REFERENCES companies(slug),
+        kind TEXT NOT NULL CHECK (kind IN ('material', 'failing', 'recovered')),
+        comparison_id INTEGER REFERENCES comparisons(id),
+        severity TEXT,
+        subject TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        sent_at TEXT,
+        UNIQUE (alert_id, channel)
+    );
+    """)
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """executescript() would COMMIT our BEGIN IMMEDIATE; run statement by statement instead."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+# Append-only: a migration, once released, is never edited; add a new one instead.
+MIGRATIONS = [_m1_core]
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the store."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.DatabaseError as e:
+        raise PolicymonError(f"database {path} cannot be opened ({e}); check the [storage] database path") from None
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    db = sqlite_utils.Database(conn)
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    with write(db):
+        current = db.execute("PRAGMA user_version").fetchone()[0]
+        if current > len(MIGRATIONS):
+            raise PolicymonError(f"database schema version {current} is newer than this policymon "
+                                 f"({len(MIGRATIONS)}); upgrade policymon")
+        for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+@contextmanager
+def write(db: sqlite_utils.Database):
+    """A read-then-write transaction that takes the write lock up front."""
+    conn = db.conn
+    if conn.in_transaction:       # nested: the outer transaction owns commit/rollback
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
