@@ -1,0 +1,198 @@
+"""`policymon`: a thin skin over the pipeline. Each command parses arguments, calls library
+functions and prints; expected failures become one line on stderr and exit code 1."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .config import load_config
+from .errors import InputError, PolicymonError
+
+FORMATS = ("text", "markdown", "html", "json")
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"file {path} not found; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory; give a policy file (text, Markdown, HTML or PDF)") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror}") from None
+
+
+def _file_version(path: str, captured_at: str | None = None):
+    from .extract import extract
+    from .model import Version
+    text = extract(_read_file(path), filename=path)
+    return Version(text=text, captured_at=captured_at, source="file", url=None)
+
+
+def _use_color(args) -> bool:
+    return (getattr(args, "output", None) is None and sys.stdout.isatty()
+            and not getattr(args, "no_color", False) and "NO_COLOR" not in os.environ)
+
+
+def _emit(args, text: str) -> None:
+    if getattr(args, "output", None):
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise InputError(f"cannot write {args.output}: {e.strerror}") from None
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _show_comparison(args, comparison) -> None:
+    from .report import render
+    _emit(args, render(comparison, args.format, color=_use_color(args), width=args.width,
+                       context=args.context))
+
+
+def cmd_compare(args) -> int:
+    from .compare import compare_versions
+    old, new = _file_version(args.old), _file_version(args.new)
+    _show_comparison(args, compare_versions(old, new))
+    return 0
+
+
+def _open(args):
+    from .bundled import seed_bundled_history
+    from .store import open_db
+    config = load_config(args.config)
+    db = open_db(config.database)
+    seed_bundled_history(config, db)
+    return config, db
+
+
+def _iso_date(value: str | None) -> str:
+    if not value:
+        return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--at {value!r} is not an ISO date; write e.g. 2024-05-01 or 2024-05-01T12:00:00Z") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cmd_import(args) -> int:
+    from .extract import extract
+    from .store import add_version, ensure_company, save_snapshot
+    config, db = _open(args)
+    company = config.company(args.company)
+    body = _read_file(args.file)
+    text = extract(body, filename=args.file, selector=company.selector)   # refuse bad input before storing
+    captured_at = _iso_date(args.at)
+    ensure_company(db, company.slug, company.url)
+    snapshot, _ = save_snapshot(db, config.snapshots, company=company.slug, body=body, source="file",
+                                url=Path(args.file).name, captured_at=captured_at)
+    version, created = add_version(db, company.slug, text, captured_at=captured_at, source="file",
+                                   url=snapshot.url, snapshot_id=snapshot.id)
+    print(f"{company.slug}: {'stored new version' if created else 'text unchanged; kept version'} "
+          f"#{version.id} ({version.sha256[:12]}) captured {version.captured_at}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .compare import compare_versions
+    from .store import find_version, previous_version
+    config, db = _open(args)
+    company = config.company(args.company)
+    new = find_version(db, company.slug, args.to or "latest")
+    if args.from_:
+        old = find_version(db, company.slug, args.from_)
+    else:
+        old = previous_version(db, new)
+        if old is None:
+            from .errors import NotFound
+            raise NotFound(f"{company.slug!r} has only one version up to {new.captured_at}; nothing to compare "
+                           f"yet (run `policymon backfill {company.slug}` or `policymon import` another)")
+    _show_comparison(args, compare_versions(old, new, company=company.slug))
+    return 0
+
+
+def cmd_history(args) -> int:
+    from .history import history_rows
+    from .report import render_history
+    config, db = _open(args)
+    company = config.company(args.company)
+    _emit(args, render_history(company.slug, history_rows(db, company.slug), args.format))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate, format_eval
+    result = evaluate(Path(args.corpus))
+    print(format_eval(result))
+    return 0
+
+
+def _add_report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
+    p.add_argument("--no-color", action="store_true", help="never colour the text output")
+    p.add_argument("--width", type=int, help="wrap text output at this many columns")
+    p.add_argument("--context", type=int, help="words of context kept around each change (text output)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policymon", description="Monitor privacy policies and say which changes matter.")
+    parser.add_argument("--config", help="path to config.toml (default ./config.toml or $POLICYMON_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("compare", help="compare two policy files (text, Markdown, HTML or PDF)")
+    p.add_argument("old")
+    p.add_argument("new")
+    _add_report_options(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("import", help="store a local file as a version of COMPANY")
+    p.add_argument("company")
+    p.add_argument("file")
+    p.add_argument("--at", help="capture date (ISO 8601); default now")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("diff", help="compare two stored versions of COMPANY (default: the latest two)")
+    p.add_argument("company")
+    p.add_argument("--from", dest="from_", metavar="WHEN", help="date, version id, 'previous' or sha prefix")
+    p.add_argument("--to", metavar="WHEN", help="date, version id, 'latest' or sha prefix")
+    _add_report_options(p)
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("history", help="list every stored version of COMPANY with what changed")
+    p.add_argument("company")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text")
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("eval", help="score the classifier on a folder of labelled version pairs")
+    p.add_argument("corpus")
+    p.set_defaults(func=cmd_eval)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PolicymonError as e:
+        print(f"policymon: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("policymon: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
