@@ -1,0 +1,31 @@
+"""Run the real `policymon` command line in a subprocess, as a user would."""
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def policymon(*args, config: Path | None = None, cwd: Path | None = None, timeout: float = 120) -> Result:
+    argv = [sys.executable, "-m", "monitor.cli"]
+    if config is not None:
+        argv += ["--config", str(config)]
+    proc = subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def assert_one_line_error(result: Result, *fragments: str) -> None:
+    """Expected failures: non-zero exit, exactly one line on stderr, no traceback."""
+    assert result.code != 0, result
+    assert "Traceback" not in result.err, result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]

@@ -1,0 +1,141 @@
+"""The command line as DESIGN.md fixes it: compare, import, diff, history, and one-line errors."""
+import json
+from pathlib import Path
+
+import pytest
+
+from cli import assert_one_line_error, policymon
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+@pytest.fixture
+def config(tmp_path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(f"""
+[storage]
+database = "pm.db"
+snapshots = "snaps"
+[companies.acme]
+url = "https://acme.example/privacy"
+""")
+    return path
+
+
+@pytest.fixture
+def bundled_config(tmp_path) -> Path:
+    """The repository's bundled history, with a database of the test's own."""
+    path = tmp_path / "config.toml"
+    path.write_text(f"""
+[storage]
+database = "pm.db"
+snapshots = "{ROOT / 'snapshots'}"
+[companies.reddit]
+url = "https://www.reddit.com/policies/privacy-policy"
+""")
+    return path
+
+
+def test_compare_json_follows_the_design_contract():
+    pair = DEV / "d06-webengage-notice-shortened"
+    result = policymon("compare", pair / "old.txt", pair / "new.txt", "--format", "json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert {"company", "old", "new", "material", "sections", "findings"} <= set(report)
+    assert set(report["old"]) >= {"captured_at", "sha256"}
+    assert report["sections"], "a changed pair has changed sections"
+    for section in report["sections"]:
+        assert section["status"] in {"changed", "moved", "renamed", "added", "removed", "split", "merged"}
+        assert all(op in ("=", "-", "+") for op, _ in section["diff"])
+    for finding in report["findings"]:
+        assert {"category", "material", "severity", "direction", "summary", "old_value", "new_value",
+                "section", "evidence"} <= set(finding)
+
+
+def test_compare_identical_files_reports_no_change():
+    pair = DEV / "d20-webengage-identical"
+    report = json.loads(policymon("compare", pair / "old.txt", pair / "new.txt", "--format", "json").out)
+    assert report["material"] is False and report["sections"] == [] and report["findings"] == []
+
+
+def test_text_output_is_plain_when_piped():
+    pair = DEV / "d12-xmedius-retention-longer"
+    result = policymon("compare", pair / "old.txt", pair / "new.txt")
+    assert result.code == 0, result.err
+    assert "\x1b[" not in result.out
+    assert "3 years" in result.out
+
+
+def test_compare_missing_file(tmp_path):
+    assert_one_line_error(policymon("compare", tmp_path / "nope.txt", DEV / "d20-webengage-identical/new.txt"),
+                          "nope.txt", "not found")
+
+
+@pytest.mark.parametrize("content,word", [(b"", "empty"), (b"\x00\x01\x02\xff" * 500, "binary")])
+def test_compare_refuses_empty_or_binary_input(tmp_path, content, word):
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(content)
+    assert_one_line_error(policymon("compare", bad, DEV / "d20-webengage-identical/new.txt"), word)
+
+
+def test_malformed_config_names_the_line(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[storage]\ndatabase = "pm.db"\n[companies.acme\n')
+    assert_one_line_error(policymon("history", "acme", config=path), "line 3")
+
+
+def test_unknown_company(config):
+    assert_one_line_error(policymon("diff", "nobody", config=config), "unknown company 'nobody'", "acme")
+
+
+def test_import_then_diff_shows_what_changed(config):
+    pair = DEV / "d12-xmedius-retention-longer"
+    first = policymon("import", "acme", pair / "old.txt", "--at", "2024-01-01", config=config)
+    assert first.code == 0, first.err
+    assert_one_line_error(policymon("diff", "acme", config=config), "only one version")
+    second = policymon("import", "acme", pair / "new.txt", "--at", "2024-06-01", config=config)
+    assert second.code == 0 and "stored new version" in second.out
+    report = json.loads(policymon("diff", "acme", "--format", "json", config=config).out)
+    assert report["company"] == "acme"
+    assert report["old"]["captured_at"].startswith("2024-01-01")
+    assert report["new"]["captured_at"].startswith("2024-06-01")
+    added = " ".join(text for s in report["sections"] for op, text in s["diff"] if op == "+")
+    assert "3 years" in added
+
+
+def test_importing_the_same_text_again_keeps_the_version(config):
+    pair = DEV / "d01-xmatters-reflow"      # same words, different line wrapping and quotes
+    policymon("import", "acme", pair / "old.txt", "--at", "2024-01-01", config=config)
+    again = policymon("import", "acme", pair / "new.txt", "--at", "2024-02-01", config=config)
+    assert again.code == 0 and "text unchanged" in again.out
+
+
+def test_import_refuses_bad_input_without_storing(config, tmp_path):
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body></body></html>")
+    assert_one_line_error(policymon("import", "acme", empty, config=config), "empty")
+    assert not (tmp_path / "snaps").exists() or not any((tmp_path / "snaps").rglob("*")), \
+        "a refused file must not leave a snapshot behind"
+
+
+def test_diff_works_offline_on_the_bundled_history(bundled_config):
+    result = policymon("diff", "reddit", "--format", "json", config=bundled_config)
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    manifest = json.loads((ROOT / "snapshots" / "bundled.json").read_text())
+    dates = sorted(c["captured_at"] for c in manifest["captures"] if c["company"] == "reddit")
+    assert [report["old"]["captured_at"], report["new"]["captured_at"]] == dates
+    assert report["sections"]
+
+
+def test_diff_between_dates(bundled_config):
+    result = policymon("diff", "reddit", "--from", "2025-12-31", "--to", "latest", "--format", "json",
+                       config=bundled_config)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["old"]["captured_at"].startswith("2025-10-03")
+
+
+def test_bad_when_is_one_line(bundled_config):
+    assert_one_line_error(policymon("diff", "reddit", "--from", "1999-01-01", config=bundled_config),
+                          "no version")
