@@ -30,8 +30,8 @@ DIFF_TIMEOUT = 2.0          # seconds; past it diff-match-patch returns a valid 
 MIN_MOVED_WORDS = 4         # shorter repeats ("the", "and we") are coincidence, not a move
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]+")
-# A segment ends after a line break or after sentence punctuation followed by space.
-_SEGMENT_END = re.compile(r"(?<=\n)|(?<=[.!?;])(?=\s)")
+# A sentence (or a line without end punctuation); the text between two is whitespace.
+_SENTENCE = re.compile(r"\S(?:[^\n]*?[.!?;](?=\s|\Z)|[^\n]*)")
 _WORD = re.compile(r"\w+")
 _OPS = {-1: "-", 0: "=", 1: "+"}
 
@@ -40,17 +40,40 @@ def diff_words(old: str, new: str) -> Diff:
     """Diff two texts word by word; ops are "=", "-", "+" and the pieces rejoin to the inputs."""
     if old == new:
         return (("=", new),) if new else ()
-    raw = _diff_tokens(old, new)
-    return _merge(_equal_whitespace(_drop_moves(raw)))
+    shared = _sentences(old) & _sentences(new)
+    diff = _diff_tokens(_tokens(old, shared), _tokens(new, shared))
+    return _merge(_equal_whitespace(_merge(_drop_moves(diff, shared))))
 
 
-def _diff_tokens(old: str, new: str) -> list[tuple[str, str]]:
+def _sentences(text: str) -> set[str]:
+    return {s for s in _SENTENCE.findall(text) if len(_WORD.findall(s)) >= MIN_MOVED_WORDS}
+
+
+def _tokens(text: str, shared: set[str]) -> list[str]:
+    """Words, spaces and punctuation; a sentence found verbatim in both texts is one token."""
+    out: list[str] = []
+    pos = 0
+    for m in _SENTENCE.finditer(text):
+        if m.start() > pos:
+            out.append(text[pos:m.start()])
+        sentence = m.group()
+        if sentence in shared:
+            out.append(sentence)
+        else:
+            out.extend(_TOKEN.findall(sentence))
+        pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
+
+
+def _diff_tokens(old: list[str], new: list[str]) -> list[tuple[str, list[str]]]:
     tokens: list[str] = []
     codes: dict[str, str] = {}
 
-    def encode(text: str) -> str:
+    def encode(seq: list[str]) -> str:
         out = []
-        for tok in _TOKEN.findall(text):
+        for tok in seq:
             ch = codes.get(tok)
             if ch is None:
                 ch = codes[tok] = _char(len(tokens))
@@ -63,7 +86,7 @@ def _diff_tokens(old: str, new: str) -> list[tuple[str, str]]:
     dmp.Diff_Timeout = DIFF_TIMEOUT
     diffs = dmp.diff_main(a, b, False)
     dmp.diff_cleanupSemantic(diffs)
-    return [(_OPS[op], "".join(tokens[_index(ch)] for ch in chars)) for op, chars in diffs if chars]
+    return [(_OPS[op], [tokens[_index(ch)] for ch in chars]) for op, chars in diffs if chars]
 
 
 def _char(i: int) -> str:
@@ -79,47 +102,31 @@ def _index(ch: str) -> int:
     return code - 0xE000 if code < 0x10000 else code - 0x10000 + 0xF900 - 0xE000
 
 
-def _equal_whitespace(diff: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _drop_moves(diff: list[tuple[str, list[str]]], shared: set[str]) -> list[tuple[str, str]]:
+    """A shared sentence deleted in one place and inserted in another is kept as "=" where it now is."""
+    deleted = Counter(t for op, toks in diff if op == "-" for t in toks if t in shared)
+    inserted = Counter(t for op, toks in diff if op == "+" for t in toks if t in shared)
+    drop, keep = deleted & inserted, deleted & inserted
+    out: list[tuple[str, str]] = []
+    for op, toks in diff:
+        budget = drop if op == "-" else keep if op == "+" else None
+        for tok in toks:
+            if budget is not None and budget[tok] > 0:
+                budget[tok] -= 1
+                if op == "+":
+                    out.append(("=", tok))
+            else:
+                out.append((op, tok))
+    return out
+
+
+def _equal_whitespace(diff: Diff) -> list[tuple[str, str]]:
     """Whitespace-only edits are layout: keep inserted spacing as "=", drop deleted spacing."""
     return [("=", text) if op == "+" and not text.strip() else (op, text)
             for op, text in diff if not (op == "-" and not text.strip())]
 
 
-def _segments(text: str) -> list[str]:
-    return [s for s in _SEGMENT_END.split(text) if s]
-
-
-def _move_key(segment: str) -> str | None:
-    words = _WORD.findall(segment)
-    return " ".join(words) if len(words) >= MIN_MOVED_WORDS else None
-
-
-def _drop_moves(diff: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Turn sentences/lines deleted in one place and inserted verbatim in another into "="."""
-    deleted = Counter(k for op, t in diff if op == "-" for k in map(_move_key, _segments(t)) if k)
-    inserted = Counter(k for op, t in diff if op == "+" for k in map(_move_key, _segments(t)) if k)
-    moved = deleted & inserted
-    if not moved:
-        return diff
-    to_drop, to_keep = moved.copy(), moved.copy()
-    out: list[tuple[str, str]] = []
-    for op, text in diff:
-        if op == "=":
-            out.append((op, text))
-            continue
-        budget = to_drop if op == "-" else to_keep
-        for seg in _segments(text):
-            key = _move_key(seg)
-            if key and budget[key] > 0:
-                budget[key] -= 1
-                if op == "+":
-                    out.append(("=", seg))
-            else:
-                out.append((op, seg))
-    return out
-
-
-def _merge(diff: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+def _merge(diff: list[tuple[str, str]]) -> Diff:
     out: list[list[str]] = []
     for op, text in diff:
         if not text:
