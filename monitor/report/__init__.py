@@ -1,0 +1,51 @@
+"""Reports: how a comparison and a company's history are shown to people (text, Markdown, HTML)
+and to programs (JSON). Assembled apart from delivery: alerts and the CLI both call these."""
+from __future__ import annotations
+
+import json
+
+from ..errors import InputError
+from ..model import Comparison
+from .common import check_context
+from .html import render_html
+from .json import comparison_to_json
+from .markdown import render_markdown
+from .text import render_text
+from .timeline import HistoryRow, history_html, history_json, history_text
+
+FORMATS = ("text", "markdown", "html", "json")
+HISTORY_FORMATS = ("text", "json", "html")
+
+
+def _unknown(fmt: str, known: tuple[str, ...]) -> InputError:
+    return InputError(f"unknown report format {fmt!r}; use one of: {', '.join(known)}")
+
+
+def render(comparison: Comparison, fmt: str, *, color: bool = False, width: int | None = None,
+           context: int | None = None) -> str:
+    """The comparison as `fmt`. `color` and `width` shape terminal text; `context` (words kept
+    around each change, default 12) applies to text and Markdown; HTML shows sections whole."""
+    if fmt == "json":
+        return json.dumps(comparison_to_json(comparison), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        return render_html(comparison)
+    if fmt == "text":
+        return render_text(comparison, color=color, width=width, context=check_context(context))
+    if fmt == "markdown":
+        return render_markdown(comparison, context=check_context(context))
+    raise _unknown(fmt, FORMATS)
+
+
+def render_history(company: str, rows: list[HistoryRow], fmt: str, *, color: bool = False,
+                   width: int | None = None) -> str:
+    """A company's versions, oldest first as given, each with what changed since the one before."""
+    if fmt == "text":
+        return history_text(company, rows, color=color, width=width)
+    if fmt == "json":
+        return json.dumps(history_json(company, rows), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        return history_html(company, rows)
+    raise _unknown(fmt, HISTORY_FORMATS)
+
+
+__all__ = ["FORMATS", "HISTORY_FORMATS", "HistoryRow", "render", "render_history"]
