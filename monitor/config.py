@@ -77,6 +77,7 @@ class Config:
     interval: float = 6 * 3600
     workers: int = 4
     host_gap: float = 1.0
+    deliver_every: float = 10.0     # seconds between the daemon's rounds over the outbox
     user_agent: str = "policymon/0.1 (+https://github.com/policymon/policymon)"
     fetch_timeout: float = 30.0
     max_page_bytes: int = 10 * 1024 * 1024
@@ -225,6 +226,7 @@ def parse_config(raw: dict, path: Path) -> Config:
         interval=parse_duration(schedule.get("interval", "6h"), "schedule.interval"),
         workers=_get(schedule, "workers", int, 4, "schedule"),
         host_gap=parse_duration(schedule.get("host_gap", 1), "schedule.host_gap"),
+        deliver_every=parse_duration(schedule.get("deliver_every", 10), "schedule.deliver_every"),
         user_agent=_get(fetch, "user_agent", str, Config.user_agent, "fetch"),
         fetch_timeout=parse_duration(fetch.get("timeout", 30), "fetch.timeout"),
         max_page_bytes=_get(fetch, "max_bytes", int, 10 * 1024 * 1024, "fetch"),
