@@ -1,0 +1,192 @@
+"""HTML to contract lines: pick the policy's own content, drop site chrome, then markdownify.
+
+Explicit rules, applied in this order: a configured CSS selector, else `main`, `[role=main]`
+or `article` when it holds most of the page's text, else `body`. Inside it, navigation,
+site header/footer, asides, scripts, forms, cookie/consent banners and hidden elements go.
+`role=heading` becomes a real heading; an empty `<time>` shows its datetime; layout tables
+are unwrapped and data tables become one line per row, cells joined with " | ".
+"""
+from __future__ import annotations
+
+import re
+
+import soupsieve
+from bs4 import BeautifulSoup, Tag
+from markdownify import ATX, MarkdownConverter
+
+from ..errors import InputError
+from .markdown import markdown_lines
+
+_ALWAYS_DROP = {"script", "style", "noscript", "template", "nav", "aside", "iframe", "svg",
+                "canvas", "object", "embed", "video", "audio", "picture", "map", "dialog",
+                "button", "input", "select", "textarea", "option", "head", "link", "meta"}
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog",
+                 "alertdialog", "menu", "menubar"}
+_CONSENT_VENDOR = re.compile(
+    r"onetrust|ot-sdk|optanon|cookiebot|cookie-?law|cookie-?consent|cookie-?banner|cookie-?notice"
+    r"|cookie-?bar|cookie-?popup|cookie-?modal|cookie-?wall|cookie-?overlay|consent-?banner"
+    r"|consent-?manager|consent-?modal|gdpr-?banner|gdpr-?consent|truste|trustarc|usercentrics"
+    r"|didomi|qc-cmp|osano|termly|iubenda|cmp-?banner|cmp-?container|cc-window|cc-banner|cky-consent"
+    r"|cmplz|borlabs|klaro|tarteaucitron|sp_message|fc-consent", re.I)
+_CONSENT_WORD = re.compile(r"cookie|consent|gdpr", re.I)
+_ACCEPT = re.compile(r"\b(accept|agree|allow|reject|decline|got it|ok|okay|understand|dismiss"
+                     r"|manage (?:cookies|preferences|settings)|cookie settings)\b", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SCREEN_READER = {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
+                  "screenreader-only", "a11y-hidden"}
+_CELLS = ("td", "th")
+_CELL_END = "\x1f"
+
+
+class _Converter(MarkdownConverter):
+    """markdownify with table rows as " | " lines and definition lists as paragraphs."""
+
+    def convert_td(self, el, text, parent_tags):
+        return " ".join(text.replace(_CELL_END, " ").split()).rstrip(";") + _CELL_END
+
+    convert_th = convert_td
+
+    def convert_tr(self, el, text, parent_tags):
+        cells = [c.strip() for c in text.split(_CELL_END)[:-1]]
+        return "\n\n" + " | ".join(cells) + "\n\n" if any(cells) else ""
+
+    def convert_li(self, el, text, parent_tags):
+        if "td" in parent_tags or "th" in parent_tags:
+            return " " + " ".join(text.split()) + "; "
+        return super().convert_li(el, text, parent_tags)
+
+    def convert_dt(self, el, text, parent_tags):
+        return self.convert_p(el, text, parent_tags)
+
+    convert_dd = convert_dt
+
+
+_CONVERTER = _Converter(heading_style=ATX, escape_misc=True, strip=["a", "img"], bullets="-")
+
+
+def parse(text: str) -> BeautifulSoup:
+    return BeautifulSoup(text, "lxml")
+
+
+def _text_len(el: Tag) -> int:
+    return len(el.get_text(" ", strip=True))
+
+
+def _attr_words(el: Tag) -> str:
+    classes = el.get("class") or []
+    return " ".join([el.get("id") or "", *(classes if isinstance(classes, list) else [classes])])
+
+
+def _is_consent_banner(el: Tag, page_len: int) -> bool:
+    words = _attr_words(el)
+    if not _CONSENT_WORD.search(words) and not _CONSENT_VENDOR.search(words):
+        return False
+    if el.find(["h1", "main", "article"]) or el.name in ("main", "article", "body"):
+        return False
+    size = _text_len(el)
+    if size > 0.5 * page_len and page_len > 2000:
+        return False                      # the page's own content (a cookie policy, say)
+    if _CONSENT_VENDOR.search(words):
+        return True
+    controls = el.find_all(["button", "a", "input"], limit=20)
+    return size < 1500 and any(_ACCEPT.search(c.get_text(" ") or c.get("value", "")) for c in controls)
+
+
+def _is_hidden(el: Tag) -> bool:
+    if el.get("hidden") == "until-found":
+        return False                      # collapsed but findable: part of the page
+    hidden = (el.has_attr("hidden") or el.get("aria-hidden") == "true"
+              or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+              or bool(_SCREEN_READER.intersection(el.get("class") or ())))
+    if not hidden:
+        return False
+    # A collapsed accordion panel of the policy holds real paragraphs; menus, icons, modals
+    # and screen-reader hints do not.
+    return not any(len(p.get_text(" ", strip=True)) >= 80 for p in el.find_all(["p", "li"], limit=50))
+
+
+def _is_chrome(el: Tag, keep: set[int]) -> bool:
+    if el.name in _ALWAYS_DROP or (el.get("role") or "").lower() in _CHROME_ROLES:
+        return True
+    if el.name in ("header", "footer"):
+        return not any(id(p) in keep or p.name in ("article", "main") or p.get("role") == "main"
+                       for p in el.parents)
+    if el.name == "form":
+        return _text_len(el) < 2000      # a whole page wrapped in a <form> (ASP.NET) is content
+    return False
+
+
+def _clean(roots: list[Tag], page_len: int) -> None:
+    keep = {id(r) for r in roots}
+    for root in roots:
+        for el in root.find_all(True):
+            if el.decomposed or id(el) in keep:
+                continue
+            if el.attrs is None:
+                continue
+            if _is_chrome(el, keep) or _is_hidden(el) or _is_consent_banner(el, page_len):
+                el.decompose()
+
+
+def _is_layout_table(table: Tag) -> bool:
+    if (table.get("role") or "").lower() in ("presentation", "none") or table.find("table"):
+        return True
+    rows = table.find_all("tr")
+    if not rows or all(len(r.find_all(_CELLS, recursive=False)) <= 1 for r in rows):
+        return True
+    return any(c.find(re.compile(r"^h[1-6]$")) or _text_len(c) > 1000 for c in table.find_all(_CELLS))
+
+
+def _prepare(root: Tag) -> None:
+    for el in root.find_all(True):
+        if el.get("role") == "heading" and not re.fullmatch(r"h[1-6]", el.name):
+            level = el.get("aria-level", "2")
+            el.name = f"h{min(6, max(1, int(level)))}" if str(level).isdigit() else "h2"
+        elif el.name == "time" and not el.get_text(strip=True) and el.get("datetime"):
+            el.string = el["datetime"]
+    for table in root.find_all("table"):
+        if _is_layout_table(table):
+            parts = [p for p in table.find_all(["thead", "tbody", "tfoot", "tr", "td", "th", "caption"])
+                     if p.find_parent("table") is table]
+            for part in [table, *parts]:
+                part.name = "div"
+
+
+def _regions(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
+    if selector:
+        try:
+            found = soup.select(selector)
+        except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError) as exc:
+            raise InputError(f"CSS selector {selector!r} is not valid ({str(exc).splitlines()[0]}); "
+                             "fix the company's selector in config.toml") from None
+        ids = {id(el) for el in found}
+        found = [el for el in found if not any(id(p) in ids for p in el.parents)]
+        if not found:
+            raise InputError(f"CSS selector {selector!r} matches nothing on the page; fix or remove "
+                             "the company's selector in config.toml")
+        _clean(found, sum(map(_text_len, found)))
+        return found
+    body = soup.body or soup
+    _clean([body], _text_len(body))
+    total = _text_len(body)
+    for css in ("main", "[role=main]", "article"):
+        candidates = body.select(css)
+        if candidates:
+            best = max(candidates, key=_text_len)
+            if _text_len(best) >= 0.4 * total:
+                return [best]
+    return [body]
+
+
+def html_lines(text: str, selector: str | None = None) -> list[str]:
+    """Contract lines (not yet cleaned) of an HTML page's policy content."""
+    return soup_lines(parse(text), selector)
+
+
+def soup_lines(soup: BeautifulSoup, selector: str | None = None) -> list[str]:
+    regions = _regions(soup, selector)
+    markdown = []
+    for region in regions:
+        _prepare(region)
+        markdown.append(_CONVERTER.process_tag(region, parent_tags=set()))
+    return markdown_lines("\n\n".join(markdown), bold_headings=True, raw_html=False)
