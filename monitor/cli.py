@@ -134,6 +134,22 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from .config import config_path
+    from .daemon import run_daemon
+    return run_daemon(config_path(args.config), log_format=args.log_format)
+
+
+def cmd_status(args) -> int:
+    from .daemon.lock import daemon_pid
+    from .daemon.status import company_status, render_status
+    from .store import open_db
+    config = load_config(args.config)
+    rows = company_status(config, open_db(config.database))
+    print(render_status(rows, daemon_pid(config.database), args.format))
+    return 0
+
+
 def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
@@ -175,6 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score the classifier on a folder of labelled version pairs")
     p.add_argument("corpus")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("run", help="watch every company on its schedule and deliver alerts (the daemon)")
+    p.add_argument("--log-format", choices=("text", "json"), default="text", help="one line per event on stderr")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("status", help="each company's last check, next due time, failures and pending alerts")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_status)
 
     return parser
 

@@ -1,0 +1,83 @@
+"""`policymon run`: watch every company on its schedule, unattended, for months.
+
+The process side lives here: the one-daemon-per-database lock, signals and config reloads. The
+jobs themselves are in scheduler.py. Signals are blocked in every thread and taken with
+sigtimedwait() by the main loop, so no handler ever runs in the middle of a check.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from ..config import load_config
+from ..errors import ConfigError, PolicymonError
+from .lock import acquire_lock
+from .log import event, setup_logging
+from .scheduler import Daemon
+
+POLL = 1.0            # seconds between looks at config.toml's mtime
+STOP_GRACE = 10.0     # seconds running checks get to finish after SIGTERM before they are abandoned
+_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+
+__all__ = ["run_daemon"]
+
+
+def _stamp(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _reload(daemon: Daemon, path: Path, why: str) -> None:
+    try:
+        config = load_config(path)
+        added, removed = daemon.apply(config)
+    except PolicymonError as e:
+        event("reload", "failed", detail=f"{why}: {e}; keeping the previous config", level=logging.WARNING)
+        return
+    event("reload", "ok", detail=f"{why}: {len(config.companies)} companies (+{added} -{removed})")
+
+
+def run_daemon(config_path, *, log_format: str = "text") -> int:
+    """Run until SIGTERM or SIGINT; returns the exit code (0 after a graceful stop)."""
+    from ..bundled import seed_bundled_history
+    path = Path(config_path)
+    setup_logging(log_format)
+    config = load_config(path)
+    if config.workers < 1:
+        raise ConfigError(f"config: schedule.workers = {config.workers}; it must be at least 1")
+    lock = acquire_lock(config.database)
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)   # before any thread starts
+    try:
+        daemon = Daemon(config)
+        seed_bundled_history(config, daemon.db())
+        daemon.start()
+        event("start", "ok", detail=f"pid {os.getpid()}, {len(config.companies)} companies, "
+                                    f"{config.workers} workers, database {config.database}")
+        stamp = _stamp(path)
+        while True:
+            info = signal.sigtimedwait(_SIGNALS, POLL)
+            if info is not None and info.si_signo != signal.SIGHUP:
+                break
+            now = _stamp(path)
+            if info is not None or now != stamp:
+                stamp = now
+                _reload(daemon, path, "SIGHUP" if info is not None else f"{path.name} changed")
+        event("stop", "requested", detail=signal.Signals(info.si_signo).name)
+        left = daemon.stop(STOP_GRACE)
+        if left:
+            # Threads cannot be killed; leave without them. Every store write is one transaction,
+            # so an abandoned check leaves nothing half-written, and its next run redoes it.
+            event("stop", "ok", detail=f"abandoned after {STOP_GRACE:g}s: {', '.join(left)}")
+            sys.stderr.flush()
+            os._exit(0)
+        event("stop", "ok", detail="all running tasks finished")
+        return 0
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+        lock.release()

@@ -1,0 +1,302 @@
+"""The daemon's jobs: a live check per company, an Archive job per company, the delivery loop.
+
+Jobs live in APScheduler's memory store and are rebuilt from config.toml and the database at
+start and on every reload; nothing about the schedule is persisted except what the pipeline
+already records (companies.last_checked_at, backfilled_at, wayback_checked_at). Live checks run on
+a bounded pool; the Archive has its own single worker so a long backfill never delays them.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from ..config import Config
+from ..errors import PolicymonError
+from ..store import company_row, ensure_company, open_db, utcnow, write
+from .log import event
+from .timing import archive_due, check_trigger, interval_of, jitter_for, next_due, parse_time
+
+MISFIRE_GRACE = 7 * 86400     # a run late for any reason still runs (once, thanks to coalesce)
+FIRST_DELAY = 1.0             # an overdue company is checked this soon after start or reload
+ARCHIVE_DELAY = 5.0           # live checks get a head start on the Archive
+ARCHIVE_RETRY = 3600.0        # a failed first backfill is tried again after this (or the refresh)
+
+
+class Stopping(BaseException):
+    """Raised inside a backfill's progress callback to abandon it between captures on shutdown.
+    A BaseException so no `except Exception` in the pipeline mistakes it for a failed capture."""
+
+
+class HostGate:
+    """Spaces the start of checks that hit the same host by `[schedule] host_gap` seconds."""
+
+    def __init__(self):
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def reserve(self, hosts: set[str], gap: float) -> float:
+        """Book the next free slot on every host; returns how long to wait for it."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max([now] + [self._next.get(h, 0.0) for h in hosts])
+            for h in hosts:
+                self._next[h] = slot + gap
+            return slot - now
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    func: str             # name of the Daemon method the job runs
+    args: tuple
+    trigger: object
+    executor: str
+
+
+def _hosts(urls) -> set[str]:
+    return {(urlsplit(u).hostname or u).lower() for u in urls}
+
+
+class Daemon:
+    def __init__(self, config: Config):
+        self.config = config
+        self.stopping = threading.Event()
+        self.gate = HostGate()
+        self._local = threading.local()
+        self._state = threading.Condition()
+        self._inflight: dict[str, float] = {}      # task name -> monotonic start
+        self.scheduler = BackgroundScheduler(
+            executors={"checks": ThreadPoolExecutor(config.workers),
+                       "archive": ThreadPoolExecutor(1),
+                       "delivery": ThreadPoolExecutor(1)},
+            job_defaults={"misfire_grace_time": MISFIRE_GRACE, "coalesce": True, "max_instances": 1})
+        self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+
+    # -- plan -------------------------------------------------------------------------------
+
+    def db(self):
+        """This thread's own connection: sqlite connections are never shared across threads."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = open_db(self.config.database)
+        return db
+
+    def plan(self, config: Config, now: datetime | None = None) -> list[JobSpec]:
+        """Every job `config` calls for, timed from what the database says was last done.
+        Raises ConfigError (e.g. a bad cron line) before anything is changed."""
+        now = now or datetime.now(timezone.utc)
+        rows = {r["slug"]: r for r in self.db().query("SELECT * FROM companies")}
+        specs: list[JobSpec] = []
+        overdue = 0
+        archive_queue = 0
+        for slug, company in config.companies.items():
+            row = rows.get(slug) or {}
+            start = next_due(config, company, parse_time(row.get("last_checked_at")), now)
+            late = start <= now
+            if late:      # staggered, so a restart after a long stop does not fire every check at once
+                step = min(1.0, interval_of(config, company) / len(config.companies))
+                start = now + timedelta(seconds=FIRST_DELAY + overdue * step)
+                overdue += 1
+            specs.append(JobSpec(f"check:{slug}", "run_check", (slug,), check_trigger(config, company, start),
+                                 "checks"))
+            if late and company.cron:     # a cron company keeps its times and catches up once
+                specs.append(JobSpec(f"catch-up:{slug}", "run_check", (slug,), DateTrigger(start), "checks"))
+            due = archive_due(config, parse_time(row.get("backfilled_at")), parse_time(row.get("wayback_checked_at")), now)
+            if due <= now:
+                due = now + timedelta(seconds=ARCHIVE_DELAY + archive_queue)
+                archive_queue += 1
+            specs.append(JobSpec(f"archive:{slug}", "run_archive", (slug,),
+                                 IntervalTrigger(seconds=config.wayback_refresh, start_date=due, timezone=timezone.utc,
+                                                 jitter=jitter_for(config.wayback_refresh)), "archive"))
+        specs.append(JobSpec("deliver", "run_delivery", (),
+                             IntervalTrigger(seconds=config.deliver_every, start_date=now, timezone=timezone.utc),
+                             "delivery"))
+        return specs
+
+    def apply(self, config: Config) -> tuple[int, int]:
+        """Switch to `config`: rebuild every job. Returns (companies added, companies removed)."""
+        if (config.database, config.snapshots, config.workers) != \
+                (self.config.database, self.config.snapshots, self.config.workers):
+            event("reload", "partial", detail="[storage] paths and [schedule] workers change only on restart; "
+                                             "keeping the running ones", level=30)
+            config = _keep_fixed(config, self.config)
+        specs = self.plan(config)
+        before = set(self.config.companies)
+        self.config = config
+        wanted = {s.id for s in specs}
+        for job in self.scheduler.get_jobs():
+            if job.id not in wanted:
+                job.remove()
+        for s in specs:
+            self.scheduler.add_job(getattr(self, s.func), s.trigger, args=s.args, id=s.id, name=s.id,
+                                   executor=s.executor, replace_existing=True)
+        return len(set(config.companies) - before), len(before - set(config.companies))
+
+    def start(self) -> None:
+        self.apply(self.config)
+        self.scheduler.start()
+
+    # -- tasks ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _task(self, name: str):
+        """Mark a task in flight; yields False (do nothing) when stopping or already running."""
+        with self._state:
+            if self.stopping.is_set() or name in self._inflight:
+                yield False
+                return
+            self._inflight[name] = time.monotonic()
+        try:
+            yield True
+        finally:
+            with self._state:
+                del self._inflight[name]
+                self._state.notify_all()
+
+    def run_check(self, slug: str) -> None:
+        from ..check import check_company
+        config = self.config
+        company = config.companies.get(slug)
+        if company is None:
+            return
+        with self._task(f"check:{slug}") as go:
+            if not go:
+                return
+            if self.stopping.wait(self.gate.reserve(_hosts(company.urls), config.host_gap)):
+                return
+            started = time.monotonic()
+            try:
+                result = check_company(config, self.db(), slug)
+            except PolicymonError as e:
+                event("check", "failed", company=slug, duration=time.monotonic() - started, detail=str(e))
+                return
+            except Exception as e:     # a bug in one check must not stop the watch over the others
+                event("check", "error", company=slug, duration=time.monotonic() - started,
+                      detail=f"{type(e).__name__}: {e}", level=40)
+                return
+            outcome, detail = _describe(result)
+            event("check", outcome, company=slug, duration=time.monotonic() - started, detail=detail)
+            if outcome not in ("unchanged", "not-modified"):
+                self.wake_delivery()
+
+    def run_archive(self, slug: str) -> None:
+        from ..check import backfill
+        config = self.config
+        company = config.companies.get(slug)
+        if company is None:
+            return
+        with self._task(f"archive:{slug}") as go:
+            if not go:
+                return
+            db = self.db()
+            row = company_row(db, slug) or {}
+            first = not row.get("backfilled_at")
+            since = parse_time(row.get("wayback_checked_at") or row.get("backfilled_at"))
+            action = "backfill" if first else "wayback-refresh"
+            started = time.monotonic()
+            try:
+                result = backfill(config, db, slug, start=None if first else since - timedelta(days=1),
+                                  progress=self._archive_progress)
+            except Stopping:
+                event(action, "abandoned", company=slug, duration=time.monotonic() - started,
+                      detail="stopping; the next run resumes where this one left off")
+                return
+            except Exception as e:
+                transient = getattr(e, "transient", False)
+                detail = str(e) if isinstance(e, PolicymonError) else f"{type(e).__name__}: {e}"
+                event(action, "failed", company=slug, duration=time.monotonic() - started, detail=detail,
+                      level=30 if transient or isinstance(e, PolicymonError) else 40)
+                if first:
+                    self._retry_archive(slug, min(ARCHIVE_RETRY, config.wayback_refresh))
+                return
+            _mark_archived(db, slug, company.url)
+            outcome, detail = _describe(result)
+            event(action, outcome, company=slug, duration=time.monotonic() - started, detail=detail)
+            self.wake_delivery()
+
+    def _archive_progress(self, *args, **kwargs) -> None:
+        if self.stopping.is_set():
+            raise Stopping()
+
+    def _retry_archive(self, slug: str, seconds: float) -> None:
+        try:
+            self.scheduler.modify_job(f"archive:{slug}",
+                                      next_run_time=datetime.now(timezone.utc) + timedelta(seconds=seconds))
+        except JobLookupError:
+            pass      # the company left config.toml meanwhile
+
+    def run_delivery(self) -> None:
+        from ..alerts.outbox import deliver_pending
+        with self._task("deliver") as go:
+            if not go:
+                return
+            started = time.monotonic()
+            try:
+                result = deliver_pending(self.db(), self.config)
+            except Exception as e:     # the outbox keeps everything; the next round retries
+                detail = str(e) if isinstance(e, PolicymonError) else f"{type(e).__name__}: {e}"
+                event("deliver", "failed", duration=time.monotonic() - started, detail=detail, level=30)
+                return
+            outcome, detail = _describe(result)
+            if outcome != "idle":
+                event("deliver", outcome, duration=time.monotonic() - started, detail=detail)
+
+    def wake_delivery(self) -> None:
+        """Deliver now rather than at the next round: a fresh alert should not wait."""
+        try:
+            self.scheduler.modify_job("deliver", next_run_time=datetime.now(timezone.utc))
+        except JobLookupError:
+            pass
+
+    def _on_skipped(self, ev) -> None:
+        if ev.job_id == "deliver":
+            return
+        kind, _, slug = ev.job_id.partition(":")
+        if ev.code == EVENT_JOB_MAX_INSTANCES:
+            event(kind, "skipped", company=slug, detail="the previous run is still going", level=30)
+        else:
+            event(kind, "missed", company=slug, detail=f"was due at {ev.scheduled_run_time:%Y-%m-%dT%H:%M:%S%z}",
+                  level=30)
+
+    # -- stop -------------------------------------------------------------------------------
+
+    def stop(self, grace: float) -> list[str]:
+        """No new jobs; wait up to `grace` seconds for running ones. Returns those still running."""
+        self.stopping.set()
+        self.scheduler.shutdown(wait=False)
+        deadline = time.monotonic() + grace
+        with self._state:
+            while self._inflight and time.monotonic() < deadline:
+                self._state.wait(deadline - time.monotonic())
+            return sorted(self._inflight)
+
+
+def _keep_fixed(new: Config, old: Config) -> Config:
+    from dataclasses import replace
+    return replace(new, database=old.database, snapshots=old.snapshots, workers=old.workers)
+
+
+def _mark_archived(db, slug: str, url: str) -> None:
+    ensure_company(db, slug, url)
+    now = utcnow()
+    with write(db):
+        db.execute("UPDATE companies SET backfilled_at = coalesce(backfilled_at, ?), wayback_checked_at = ? "
+                   "WHERE slug = ?", [now, now, slug])
+
+
+def _describe(result) -> tuple[str, str | None]:
+    """(outcome, detail) of whatever a pipeline call returned, for the one-line log."""
+    outcome = getattr(result, "outcome", None) or "ok"
+    summary = getattr(result, "summary", None)
+    return outcome, summary() if callable(summary) else summary
