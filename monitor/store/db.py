@@ -136,8 +136,13 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
             db.execute(statement)
 
 
+def _m2_delivery_claims(db: sqlite_utils.Database) -> None:
+    """Who is sending a delivery ("host:pid"), so a run can take over rows a killed run left 'sending'."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN claimed_by TEXT")
+
+
 # Append-only: a migration, once released, is never edited; add a new one instead.
-MIGRATIONS = [_m1_core]
+MIGRATIONS = [_m1_core, _m2_delivery_claims]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -1,0 +1,176 @@
+"""Alerts as e-mail: a plain-text and an HTML part, sent with smtplib.
+
+Policy text is untrusted (anyone can publish a policy containing markup), so every string that
+comes from a policy or a company is escaped in the HTML part. The Message-ID is derived from
+the alert's key, so a delivery repeated after a crash is recognisably the same message.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from ..config import EmailConfig
+from ..errors import DeliveryError
+from .record import Alert
+
+_QUOTE_MAX = 600
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One alert laid out once, rendered twice (text and HTML)."""
+    heading: str
+    facts: tuple[str, ...]
+    findings: tuple[dict, ...]
+    command_label: str
+    command: str
+
+
+def _clip(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTE_MAX else text[:_QUOTE_MAX - 1].rstrip() + "…"
+
+
+def _version_label(v: dict) -> str:
+    ref = f"version {v['id']}, " if v.get("id") is not None else ""
+    return f"{v.get('captured_at') or 'undated'} ({ref}sha256 {v['sha256'][:12]})"
+
+
+def _part(alert: Alert) -> _Part:
+    p = alert.payload
+    if alert.kind == "material":
+        n = len(p["findings"])
+        return _Part(
+            heading=f"{alert.company} changed its privacy policy: {n} material finding{'s' * (n != 1)}, "
+                    f"highest severity {alert.severity}.",
+            facts=(f"Before: {_version_label(p['old'])}", f"After: {_version_label(p['new'])}"),
+            findings=tuple(p["findings"]), command_label="Full report", command=p["report"])
+    if alert.kind == "failing":
+        return _Part(
+            heading=f"policymon could not fetch {alert.company}'s privacy policy {p['failures']} times in a row.",
+            facts=(f"URL: {p['url']}", f"Last error: {p['reason'] or 'unknown'}",
+                   "Checks continue; you will hear once when it can be fetched again."),
+            findings=(), command_label="Check history", command=p["history"])
+    return _Part(
+        heading=f"policymon can fetch {alert.company}'s privacy policy again.",
+        facts=(f"URL: {p['url']}", f"Failing since: {p['failing_since']}"),
+        findings=(), command_label="Check history", command=p["history"])
+
+
+def _finding_meta(f: dict) -> str:
+    where = f" · section \"{f['section']}\"" if f.get("section") else ""
+    return f"{f['severity']} · {f['category']} · {f['direction']}{where}"
+
+
+def _text(parts: list[_Part]) -> str:
+    out: list[str] = []
+    for part in parts:
+        out += [part.heading, *part.facts, ""]
+        for i, f in enumerate(part.findings, 1):
+            ev = f.get("evidence") or {}
+            out += [f"{i}. {f['summary']}", f"   {_finding_meta(f)}",
+                    f"   Before: {_clip(ev.get('old')) or '(not in the old version)'}",
+                    f"   After:  {_clip(ev.get('new')) or '(not in the new version)'}", ""]
+        out += [f"{part.command_label}:", f"  {part.command}", "", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _html(title: str, parts: list[_Part]) -> str:
+    e = html.escape
+    body: list[str] = []
+    for part in parts:
+        body.append(f"<h2>{e(part.heading)}</h2>")
+        body.append("<p>" + "<br>".join(e(fact) for fact in part.facts) + "</p>")
+        if part.findings:
+            body.append("<ol>")
+            for f in part.findings:
+                ev = f.get("evidence") or {}
+                old, new = _clip(ev.get("old")), _clip(ev.get("new"))
+                body.append(
+                    f"<li><p><strong>{e(f['summary'])}</strong><br><small>{e(_finding_meta(f))}</small></p>"
+                    f"<p>Before:</p><blockquote>{e(old) if old else '<em>not in the old version</em>'}</blockquote>"
+                    f"<p>After:</p><blockquote>{e(new) if new else '<em>not in the new version</em>'}</blockquote></li>")
+            body.append("</ol>")
+        body.append(f"<p>{e(part.command_label)}: <code>{e(part.command)}</code></p>")
+    return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{e(title)}</title></head>\n"
+            f"<body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def _message(subject: str, key: str, parts: list[_Part], config: EmailConfig) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = " ".join(subject.split())
+    msg["From"] = config.sender
+    msg["To"] = ", ".join(config.to)
+    msg["Date"] = formatdate(usegmt=True)
+    domain = config.sender.rpartition("@")[2] or "policymon"
+    msg["Message-ID"] = f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{domain}>"
+    msg["X-Policymon-Delivery"] = key
+    msg.set_content(_text(parts))
+    msg.add_alternative(_html(subject, parts), subtype="html")
+    return msg
+
+
+def alert_message(alert: Alert, config: EmailConfig) -> EmailMessage:
+    return _message(alert.subject, alert.key, [_part(alert)], config)
+
+
+def digest_message(alerts: list[Alert], config: EmailConfig) -> EmailMessage:
+    """One e-mail for many alerts, so a busy run does not flood the inbox."""
+    companies = sorted({a.company for a in alerts})
+    key = "digest:" + hashlib.sha256("\n".join(sorted(a.key for a in alerts)).encode()).hexdigest()[:16]
+    subject = (f"[policymon] {len(alerts)} alerts for {len(companies)} companies: "
+               f"{', '.join(companies[:6])}{', …' if len(companies) > 6 else ''}")
+    return _message(subject, key, [_part(a) for a in alerts], config)
+
+
+def send_message(config: EmailConfig, message: EmailMessage) -> None:
+    """Hand `message` to the SMTP server; any failure is a transient DeliveryError naming the server."""
+    where = f"SMTP server {config.host}:{config.port}"
+    try:
+        if config.tls == "ssl":
+            smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
+                                    context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        with smtp:
+            if config.tls == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            password = config.password
+            if config.username and password:
+                smtp.login(config.username, password)
+            smtp.send_message(message, from_addr=config.sender, to_addrs=list(config.to))
+    except smtplib.SMTPAuthenticationError as e:
+        raise DeliveryError(f"{where} refused the login of {config.username!r} ({_reply(e)}); check email.username "
+                            f"and the password in ${config.password_env}") from None
+    except smtplib.SMTPNotSupportedError:
+        raise DeliveryError(f"{where} does not offer STARTTLS; set email.tls to \"ssl\" or \"none\"") from None
+    except smtplib.SMTPRecipientsRefused as e:
+        refused = ", ".join(f"{addr} ({_reply_of(code, text)})" for addr, (code, text) in e.recipients.items())
+        raise DeliveryError(f"{where} refused every recipient: {refused}; check email.to") from None
+    except smtplib.SMTPResponseException as e:
+        raise DeliveryError(f"{where} answered {_reply(e)}") from None
+    except ssl.SSLError as e:
+        detail = getattr(e, "verify_message", None) or e.reason or e
+        raise DeliveryError(f"TLS with {where} failed ({detail}); check email.tls and the server's "
+                            f"certificate") from None
+    except TimeoutError:
+        raise DeliveryError(f"{where} did not answer within {config.timeout:g}s") from None
+    except (OSError, smtplib.SMTPException) as e:
+        raise DeliveryError(f"cannot reach {where}: {getattr(e, 'strerror', None) or e}") from None
+
+
+def _reply_of(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return " ".join(f"{code} {text}".split())
+
+
+def _reply(e: smtplib.SMTPResponseException) -> str:
+    return _reply_of(e.smtp_code, e.smtp_error)
