@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from markdownify import ATX, MarkdownConverter
 
 from ..errors import InputError
-from .markdown import markdown_lines
+from .markdown import HIDE_PUNCTUATION, markdown_lines
 
 _ALWAYS_DROP = {"script", "style", "noscript", "template", "nav", "aside", "iframe", "svg",
                 "canvas", "object", "embed", "video", "audio", "picture", "map", "dialog",
@@ -36,10 +36,22 @@ _SCREEN_READER = {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader
                   "screenreader-only", "a11y-hidden"}
 _CELLS = ("td", "th")
 _CELL_END = "\x1f"
+_MARKDOWN_PUNCTUATION = [(c, HIDE_PUNCTUATION[ord(c)]) for c in "\\`*_[]<>#|~=+!-.)"]
 
 
 class _Converter(MarkdownConverter):
-    """markdownify with table rows as " | " lines and definition lists as paragraphs."""
+    """markdownify with table rows as " | " lines and definition lists as paragraphs.
+
+    Text is escaped by swapping Markdown punctuation for private stand-ins (restored by
+    `markdown_lines`), so no character of the page can read as Markdown; a few
+    `str.replace` calls are much faster than markdownify's regular expressions.
+    """
+
+    def escape(self, text, parent_tags):
+        for char, stand_in in _MARKDOWN_PUNCTUATION:
+            if char in text:
+                text = text.replace(char, stand_in)
+        return text
 
     def convert_td(self, el, text, parent_tags):
         return " ".join(text.replace(_CELL_END, " ").split()).rstrip(";") + _CELL_END
@@ -61,7 +73,7 @@ class _Converter(MarkdownConverter):
     convert_dd = convert_dt
 
 
-_CONVERTER = _Converter(heading_style=ATX, escape_misc=True, strip=["a", "img"], bullets="-")
+_CONVERTER = _Converter(heading_style=ATX, strip=["a", "img"], bullets="-")
 
 
 def parse(text: str) -> BeautifulSoup:
@@ -118,14 +130,15 @@ def _is_chrome(el: Tag, keep: set[int]) -> bool:
 
 def _clean(roots: list[Tag], page_len: int) -> None:
     keep = {id(r) for r in roots}
-    for root in roots:
-        for el in root.find_all(True):
-            if el.decomposed or id(el) in keep:
+    stack = list(roots)
+    while stack:                          # depth-first, never entering a dropped element
+        for child in list(stack.pop().children):
+            if not isinstance(child, Tag):
                 continue
-            if el.attrs is None:
-                continue
-            if _is_chrome(el, keep) or _is_hidden(el) or _is_consent_banner(el, page_len):
-                el.decompose()
+            if _is_chrome(child, keep) or _is_hidden(child) or _is_consent_banner(child, page_len):
+                child.decompose()
+            else:
+                stack.append(child)
 
 
 def _is_layout_table(table: Tag) -> bool:

@@ -11,8 +11,10 @@ import html
 import re
 
 _PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-_HIDE = {ord(c): chr(0xF0000 + ord(c)) for c in _PUNCT}   # protected punctuation (plane-15 PUA)
-_SHOW = {0xF0000 + ord(c): c for c in _PUNCT}
+# Punctuation that must not read as Markdown is swapped for plane-15 private-use stand-ins,
+# then swapped back once the Markdown is parsed.
+HIDE_PUNCTUATION = {ord(c): chr(0xF0000 + ord(c)) for c in _PUNCT}
+_SHOW = [(chr(0xF0000 + ord(c)), c) for c in _PUNCT]
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CODE = re.compile(r"(`+)(.+?)\1")
@@ -40,19 +42,30 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 def inline(text: str, *, raw_html: bool = True) -> str:
     """Plain text of one Markdown block: markers, link targets and images removed."""
-    text = _ESCAPE.sub(lambda m: m.group(1).translate(_HIDE), text)
-    text = _CODE.sub(lambda m: m.group(2).strip().translate(_HIDE), text)
-    text = _IMAGE.sub("", text)
-    for _ in range(2):                       # a link inside a link's text
-        text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    if raw_html:
-        text = html.unescape(_TAG.sub(" ", text))
-    for pattern in (_STRONG, _STRIKE):
+    if "\\" in text:
+        text = _ESCAPE.sub(lambda m: m.group(1).translate(HIDE_PUNCTUATION), text)
+    if "`" in text:
+        text = _CODE.sub(lambda m: m.group(2).strip().translate(HIDE_PUNCTUATION), text)
+    if "[" in text:
+        text = _IMAGE.sub("", text)
+        for _ in range(2):                   # a link inside a link's text
+            text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+        if raw_html:
+            text = _TAG.sub(" ", text)
+    if raw_html and "&" in text:
+        text = html.unescape(text)
+    if "**" in text or "__" in text:
         for _ in range(2):
-            text = pattern.sub(lambda m: m.group(m.lastindex), text)
-    text = _EM_UNDER.sub(r"\1", _EM_STAR.sub(r"\1", text))
-    return text.translate(_SHOW)
+            text = _STRONG.sub(r"\2", text)
+    if "~~" in text:
+        text = _STRIKE.sub(r"\1", text)
+    if "*" in text:
+        text = _EM_STAR.sub(r"\1", text)
+    if "_" in text:
+        text = _EM_UNDER.sub(r"\1", text)
+    return text
 
 
 def _is_bold_only(text: str) -> bool:
@@ -121,7 +134,7 @@ def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = T
             if line.startswith(fence):
                 fence = None
             elif line:
-                out.append(line.translate(_HIDE))
+                out.append(line)
             continue
         if in_comment:
             in_comment = "-->" not in line
@@ -181,4 +194,12 @@ def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = T
         if line:
             block.append(line)
     flush()
-    return out
+    return _show("\n".join(out)).split("\n") if out else []
+
+
+def _show(text: str) -> str:
+    """Put back the punctuation hidden from the Markdown parser."""
+    for stand_in, char in _SHOW:
+        if stand_in in text:
+            text = text.replace(stand_in, char)
+    return text
