@@ -2,7 +2,7 @@
 and to programs (JSON). Assembled apart from delivery: alerts and the CLI both call these."""
 from __future__ import annotations
 
-import json
+from json import dumps
 
 from ..errors import InputError
 from ..model import Comparison
@@ -26,7 +26,7 @@ def render(comparison: Comparison, fmt: str, *, color: bool = False, width: int 
     """The comparison as `fmt`. `color` and `width` shape terminal text; `context` (words kept
     around each change, default 12) applies to text and Markdown; HTML shows sections whole."""
     if fmt == "json":
-        return json.dumps(comparison_to_json(comparison), indent=2, ensure_ascii=False) + "\n"
+        return dumps(comparison_to_json(comparison), indent=2, ensure_ascii=False) + "\n"
     if fmt == "html":
         return render_html(comparison)
     if fmt == "text":
@@ -42,7 +42,7 @@ def render_history(company: str, rows: list[HistoryRow], fmt: str, *, color: boo
     if fmt == "text":
         return history_text(company, rows, color=color, width=width)
     if fmt == "json":
-        return json.dumps(history_json(company, rows), indent=2, ensure_ascii=False) + "\n"
+        return dumps(history_json(company, rows), indent=2, ensure_ascii=False) + "\n"
     if fmt == "html":
         return history_html(company, rows)
     raise _unknown(fmt, HISTORY_FORMATS)

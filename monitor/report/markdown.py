@@ -16,8 +16,8 @@ _TAGS = {"-": ("<del>", "</del>"), "+": ("<ins>", "</ins>")}
 
 
 def md_escape(text: str) -> str:
-    """Literal text in any inline position: entities for & < >, backslashes for the rest."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Literal text on one line in any inline position: entities for & < >, backslashes for the rest."""
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _PUNCT.sub(r"\\\1", text)
 
 
@@ -65,7 +65,7 @@ def _finding(n: int, f: Finding) -> list[str]:
         lines.append(f"   - before: {md_escape(f.old_value or '—')} → after: {md_escape(f.new_value or '—')}")
     for label, quote in (("old", f.evidence_old), ("new", f.evidence_new)):
         if quote:
-            lines.append(f"   - {label}: “{md_escape(' '.join(quote.split()))}”")
+            lines.append(f"   - {label}: “{md_escape(quote)}”")
     return lines
 
 

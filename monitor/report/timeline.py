@@ -59,8 +59,8 @@ def history_text(company: str, rows: list[HistoryRow], *, color: bool = False, w
         lines.append("")
     for r in rows:
         date = (r.captured_at or "undated")[:10]
-        facts = f"{date:<10}  {SOURCE_NAMES.get(r.source, r.source):<15}  {r.size:>9,} chars  "
-        lines += layout(words(facts) + words(r.change_phrase(), "alert" if r.material and not r.technical else None),
+        facts = f"{date:<10}  {SOURCE_NAMES.get(r.source, r.source):<15}  {r.size:>9,} chars "
+        lines += layout([(facts, None, False)] + words(r.change_phrase(), "alert" if r.material and not r.technical else None),
                         width=width, indent="", hang=" " * 12, color=color)
         for f in r.material:
             head = [(f"{f.severity.upper():<6}", f.severity if f.severity in ANSI else None, False)]

@@ -1,0 +1,103 @@
+"""The HTML report: one self-contained, script-free page with every policy string escaped."""
+import re
+
+from monitor.report import render
+from reportcases import HOSTILE, OLD_URL, Page, hostile_comparison, sample_comparison
+
+WAYBACK_CAPTURE = f"https://web.archive.org/web/20190301100000/{OLD_URL}"
+
+
+def test_policy_markup_is_escaped_everywhere():
+    html = render(hostile_comparison(), "html")
+    page = Page(html)
+    assert "<script" not in html.lower() and not page.named("script")
+    escaped = HOSTILE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert html.count(escaped) >= 7     # title, company, summary, section, values, evidence, diff
+    assert "AT&amp;T" in html and "AT&T" not in html
+    assert page.all_text.count(HOSTILE) >= 7
+
+
+def test_page_loads_nothing_from_outside():
+    html = render(sample_comparison(), "html")
+    page = Page(html)
+    assert not any("src" in attrs for _, attrs in page.tags)
+    assert not page.named("link") and not page.named("script") and not page.named("iframe")
+    assert "url(" not in html and "@import" not in html and "@font-face" not in html
+
+
+def test_content_security_policy_forbids_scripts_and_requests():
+    meta = [m for m in Page(render(sample_comparison(), "html")).named("meta")
+            if m.get("http-equiv") == "Content-Security-Policy"]
+    assert meta and meta[0]["content"].startswith("default-src 'none';")
+    assert "script-src" not in meta[0]["content"]
+
+
+def test_only_links_are_anchors_in_the_page_and_the_capture_pages():
+    page = Page(render(sample_comparison(), "html"))
+    hrefs = [a["href"] for a in page.named("a")]
+    external = {h for h in hrefs if not h.startswith("#")}
+    assert external == {WAYBACK_CAPTURE, OLD_URL}        # old from Wayback, new from the live page
+    assert {h[1:] for h in hrefs if h.startswith("#")} <= page.ids
+
+
+def test_header_names_company_dates_and_sources():
+    html = render(sample_comparison(), "html")
+    header = html[html.index("<header>"):html.index("</header>")]
+    assert "<h1>acme</h1>" in header
+    assert '<time datetime="2019-03-01T10:00:00Z">2019-03-01</time>' in header
+    assert f'<a href="{WAYBACK_CAPTURE}" rel="noopener noreferrer external">Wayback Machine</a>' in header
+    assert ">live page</a>" in header
+
+
+def test_each_finding_links_to_its_section():
+    comparison = sample_comparison()
+    html = render(comparison, "html")
+    page = Page(html)
+    panel = html[html.index('id="findings"'):html.index('id="sections-h"')]
+    for finding in comparison.findings:
+        target = re.search(rf'<a href="#([^"]+)">{re.escape(finding.summary)}</a>', panel)
+        assert target and target.group(1) in page.ids
+        section_html = html[html.index(f'id="{target.group(1)}"'):]
+        assert finding.section in section_html[:section_html.index("</h3>")]
+
+
+def test_findings_panel_lists_material_before_minor_with_severity_badges():
+    html = render(sample_comparison(), "html")
+    panel = html[html.index('id="findings"'):html.index('id="sections-h"')]
+    badges = re.findall(r'<span class="badge sev-(\w+)">', panel)
+    assert badges == ["high", "medium", "low"]
+    assert panel.index("Material") < panel.index("Minor")
+    assert "at least 30 days before a material change</blockquote>" in panel
+
+
+def test_changed_section_shows_old_and_new_side_by_side_with_highlights():
+    html = render(sample_comparison(), "html")
+    section = html[html.index('class="change st-changed"'):]
+    section = section[:section.index("</section>")]
+    old, new = section.split('<div class="side new">')
+    assert "at least <del>30</del> days" in old and "<ins>" not in old
+    assert "at least <ins>7</ins> days" in new and "<del>" not in new
+
+
+def test_unchanged_moved_and_renamed_sections_are_labelled_and_folded():
+    page = Page(render(sample_comparison(), "html"))
+    folded = [a["class"] for a in page.named("details")]
+    assert folded == ["change st-unchanged", "change st-moved", "change st-renamed"]
+    assert not [a for a in page.named("details") if "open" in a]
+
+
+def test_added_and_removed_sections_say_which_side_is_missing():
+    html = render(sample_comparison(), "html")
+    added = html[html.index('class="change st-added"'):]
+    assert "not in the old version" in added[:added.index("</section>")]
+    removed = html[html.index('class="change st-removed"'):]
+    assert "not in the new version" in removed[:removed.index("</section>")]
+
+
+def test_stylesheet_stacks_columns_on_phones_and_prints_cleanly():
+    html = render(sample_comparison(), "html")
+    style = html[html.index("<style>"):html.index("</style>")]
+    phone = style[style.index("@media (max-width"):]
+    assert ".pair { grid-template-columns: minmax(0, 1fr); }" in phone
+    assert "@media print" in style
+    assert 'name="viewport"' in html
