@@ -95,6 +95,12 @@ def cmd_import(args) -> int:
                                 url=Path(args.file).name, captured_at=captured_at)
     version, created = add_version(db, company.slug, text, captured_at=captured_at, source="file",
                                    url=snapshot.url, snapshot_id=snapshot.id)
+    if created:
+        from .history import record_comparison
+        from .store import previous_version
+        before = previous_version(db, version)
+        if before is not None:
+            record_comparison(db, before, version, company.slug)
     print(f"{company.slug}: {'stored new version' if created else 'text unchanged; kept version'} "
           f"#{version.id} ({version.sha256[:12]}) captured {version.captured_at}")
     return 0
@@ -123,7 +129,21 @@ def cmd_history(args) -> int:
     from .report import render_history
     config, db = _open(args)
     company = config.company(args.company)
-    _emit(args, render_history(company.slug, history_rows(db, company.slug), args.format))
+    report_name = None
+    if args.format == "html" and args.output:
+        # Each row links to its comparison's report, written beside the timeline.
+        out = Path(args.output)
+
+        def report_name(old, new):
+            from .compare import compare_versions
+            from .report import render
+            name = f"{out.stem}-{old.id}-{new.id}.html"
+            target = out.with_name(name)
+            if not target.exists():
+                target.write_text(render(compare_versions(old, new, company=company.slug), "html"),
+                                  encoding="utf-8")
+            return name
+    _emit(args, render_history(company.slug, history_rows(db, company.slug, report_name), args.format))
     return 0
 
 
@@ -148,6 +168,43 @@ def cmd_status(args) -> int:
     rows = company_status(config, open_db(config.database))
     print(render_status(rows, daemon_pid(config.database), args.format))
     return 0
+
+
+def cmd_alerts(args) -> int:
+    from .alerts import list_alerts, render_alerts
+    from .store import open_db
+    config = load_config(args.config)
+    _emit(args, render_alerts(list_alerts(open_db(config.database), args.company), args.format))
+    return 0
+
+
+def cmd_deliver(args) -> int:
+    from .alerts import deliver_pending
+    from .store import open_db
+    config = load_config(args.config)
+    report = deliver_pending(open_db(config.database), config)
+    for line in report.errors + report.config_errors:
+        print(f"policymon: {line}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.config_errors else 0
+
+
+def cmd_notify_test(args) -> int:
+    from .alerts import sample_alert, send_alert
+    from .errors import ConfigError
+    config = load_config(args.config)
+    channels = [args.channel] if args.channel else [c for c in ("email", "webhook") if getattr(config, c)]
+    if not channels:
+        raise ConfigError(f"{config.path.name} has no [email] or [webhook] table; add one to receive alerts")
+    failed = 0
+    for channel in channels:
+        try:
+            send_alert(config, channel, sample_alert())
+            print(f"{channel}: test alert sent")
+        except PolicymonError as e:
+            print(f"policymon: {channel}: {e}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
 
 
 def _add_report_options(p: argparse.ArgumentParser) -> None:
@@ -200,6 +257,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_status)
 
+    p = sub.add_parser("alerts", help="list alerts and the state of their e-mail and webhook deliveries")
+    p.add_argument("--company", help="only this company's alerts")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("deliver", help="send the alert deliveries that are due (retries included)")
+    p.set_defaults(func=cmd_deliver)
+
+    p = sub.add_parser("notify-test", help="send a sample alert to check the e-mail or webhook set-up")
+    p.add_argument("channel", nargs="?", choices=("email", "webhook"), help="default: every configured channel")
+    p.set_defaults(func=cmd_notify_test)
+
     return parser
 
 
@@ -216,6 +285,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as e:      # a bug, not bad input: still one line, with a way to see more
+        if os.environ.get("POLICYMON_DEBUG"):
+            raise
+        print(f"policymon: internal error: {type(e).__name__}: {e} (please report it; set POLICYMON_DEBUG=1 "
+              f"for the traceback)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,47 @@
+"""A company's history: its versions in capture order and the comparison between each
+consecutive pair, computed once and kept in the store."""
+from __future__ import annotations
+
+
+from .compare import compare_versions
+from .model import Finding, Version
+from .report.json import comparison_to_json
+from .report.timeline import HistoryRow
+from .store import comparison_row, save_comparison, versions
+
+
+def record_comparison(db, old: Version, new: Version, company: str, *, technical: bool = False) -> int:
+    """Compare two stored versions and keep the result (once); returns the comparison id."""
+    existing = comparison_row(db, old.id, new.id)
+    if existing:
+        return existing["id"]
+    comparison = compare_versions(old, new, company=company)
+    return save_comparison(db, comparison, comparison_to_json(comparison), technical=technical)
+
+
+def _findings(db, comparison_id: int) -> tuple[Finding, ...]:
+    return tuple(Finding(category=r["category"], material=bool(r["material"]), severity=r["severity"],
+                         direction=r["direction"], summary=r["summary"], section=r["section"],
+                         old_value=r["old_value"], new_value=r["new_value"],
+                         evidence_old=r["evidence_old"], evidence_new=r["evidence_new"])
+                 for r in db.query("SELECT * FROM findings WHERE comparison_id = ? ORDER BY id", [comparison_id]))
+
+
+def history_rows(db, company: str, report_name=None) -> list[HistoryRow]:
+    """One row per version; `report_name(old, new)` names each comparison's report, if any."""
+    rows: list[HistoryRow] = []
+    previous: Version | None = None
+    for version in versions(db, company):
+        changed = findings = None
+        technical = False
+        if previous is not None:
+            cid = record_comparison(db, previous, version, company)
+            row = next(db.query("SELECT sections_changed, technical FROM comparisons WHERE id = ?", [cid]))
+            changed, technical = row["sections_changed"], bool(row["technical"])
+            findings = _findings(db, cid)
+        rows.append(HistoryRow(
+            captured_at=version.captured_at, source=version.source, url=version.url, size=len(version.text),
+            sections_changed=changed, findings=findings or (), version_id=version.id, technical=technical,
+            report=report_name(previous, version) if previous is not None and report_name else None))
+        previous = version
+    return rows
