@@ -2,7 +2,8 @@
 import re
 
 from monitor.report import render
-from reportcases import HOSTILE, OLD_URL, Page, hostile_comparison, sample_comparison
+from monitor.model import Comparison
+from reportcases import HOSTILE, OLD_URL, Page, hostile_comparison, sample_comparison, section_pair
 
 WAYBACK_CAPTURE = f"https://web.archive.org/web/20190301100000/{OLD_URL}"
 
@@ -70,13 +71,33 @@ def test_findings_panel_lists_material_before_minor_with_severity_badges():
     assert "at least 30 days before a material change</blockquote>" in panel
 
 
+def cells(html: str, role: str) -> list[str]:
+    return re.findall(rf'<div class="cell {role} text">(.*?)</div>', html, re.S)
+
+
 def test_changed_section_shows_old_and_new_side_by_side_with_highlights():
     html = render(sample_comparison(), "html")
     section = html[html.index('class="change st-changed"'):]
     section = section[:section.index("</section>")]
-    old, new = section.split('<div class="side new">')
-    assert "at least <del>30</del> days" in old and "<ins>" not in old
-    assert "at least <ins>7</ins> days" in new and "<del>" not in new
+    old, new = cells(section, "old"), cells(section, "new")
+    assert len(old) == len(new) == 1
+    assert "at least <del>30</del> days" in old[0] and "<ins>" not in old[0]
+    assert "at least <ins>7</ins> days" in new[0] and "<del>" not in new[0]
+
+
+def test_paragraphs_line_up_and_far_unchanged_ones_fold():
+    paragraphs = [f"Paragraph {n} stays the same." for n in range(6)]
+    diff = (("=", "\n\n".join(paragraphs[:5]) + "\n\nWe keep data for "), ("-", "30 days"), ("+", "3 years"),
+            ("=", ".\n\n" + paragraphs[5]))
+    base = sample_comparison()
+    change = section_pair("changed", "Retention", "Retention", diff)
+    html = render(Comparison(base.old, base.new, (change,), (), "acme"), "html")
+    rows = re.findall(r'<div class="row( same)?">(.*?)</div></div>', html, re.S)
+    assert len(rows) == 7 and [bool(same) for same, _ in rows] == [True] * 5 + [False, True]
+    assert [len(cells(row, "old")) for _, row in rows] == [1] * 7         # each row pairs old with new
+    fold = html[html.index('<details class="fold">'):html.index("</details>")]
+    assert "<summary>4 unchanged paragraphs</summary>" in fold
+    assert "Paragraph 3" in fold and "Paragraph 4" not in fold and "Paragraph 5" not in fold
 
 
 def test_unchanged_moved_and_renamed_sections_are_labelled_and_folded():
@@ -98,6 +119,6 @@ def test_stylesheet_stacks_columns_on_phones_and_prints_cleanly():
     html = render(sample_comparison(), "html")
     style = html[html.index("<style>"):html.index("</style>")]
     phone = style[style.index("@media (max-width"):]
-    assert ".pair { grid-template-columns: minmax(0, 1fr); }" in phone
+    assert ".row { grid-template-columns: minmax(0, 1fr); }" in phone
     assert "@media print" in style
     assert 'name="viewport"' in html

@@ -8,8 +8,9 @@ from importlib.resources import files
 
 from ..model import Change, Comparison, Finding, Version
 from .common import (SOURCE_NAMES, anchor, capture_link, change_diff, change_title, counts_phrase,
-                     finding_change, ordered_findings, shows_diff, verdict_phrase, version_label)
+                     finding_change, ordered_findings, plural, shows_diff, verdict_phrase, version_label)
 
+FOLD_KEEP = 1     # unchanged paragraphs shown either side of a changed one, like diff context
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 
 
@@ -95,10 +96,58 @@ def _side(diff, keep: str) -> str:
     return "".join(e(t) if op == "=" else f"<{tag}>{e(t)}</{tag}>" for op, t in diff if op in ("=", keep))
 
 
-def _column(role: str, label: str, body: str | None) -> str:
-    inner = f"<div class=\"text\">{body}</div>" if body is not None else \
-        f"<p class=\"absent\">not in the {role} version</p>"
-    return f"<div class=\"side {role}\"><p class=\"role\">{role} · {e(label)}</p>{inner}</div>"
+def paragraph_rows(diff) -> list[tuple[tuple[str, str], ...]]:
+    """Cut a diff at the line breaks both versions share, so old and new paragraphs line up."""
+    rows: list[list[tuple[str, str]]] = [[]]
+    for op, text in diff:
+        if op != "=":
+            rows[-1].append((op, text))
+            continue
+        for i, part in enumerate(text.split("\n")):
+            if i:
+                rows.append([])
+            if part:
+                rows[-1].append((op, part))
+    return [tuple(r) for r in rows if any(t.strip() for _, t in r)]
+
+
+def _row(row, old_label: str | None, new_label: str | None, first: bool) -> str:
+    same = all(op == "=" for op, _ in row)
+    cells = []
+    for role, keep, label in (("old", "-", old_label), ("new", "+", new_label)):
+        if label is None:
+            body = f"<span class=\"absent\">not in the {role} version</span>" if first else ""
+        else:
+            body = _side(row, keep)
+        cells.append(f"<div class=\"cell {role} text\">{body}</div>")
+    return f"<div class=\"row{' same' if same else ''}\">{''.join(cells)}</div>"
+
+
+def _rows_html(diff, old_label: str | None, new_label: str | None) -> str:
+    """Aligned paragraphs; unchanged ones more than FOLD_KEEP away from a change are folded."""
+    rows = paragraph_rows(diff)
+    changed = [i for i, r in enumerate(rows) if any(op != "=" for op, _ in r)]
+    near = {j for i in changed for j in range(i - FOLD_KEEP, i + FOLD_KEEP + 1)}
+    out: list[str] = []
+    folded: list[str] = []
+
+    def fold() -> None:
+        if len(folded) > 1:
+            out.append(f"<details class=\"fold\"><summary>{plural(len(folded), 'unchanged paragraph')}"
+                       f"</summary>{''.join(folded)}</details>")
+        else:
+            out.extend(folded)
+        folded.clear()
+
+    for i, row in enumerate(rows):
+        html = _row(row, old_label, new_label, i == 0)
+        if i in near:
+            fold()
+            out.append(html)
+        else:
+            folded.append(html)
+    fold()
+    return "".join(out)
 
 
 def change_html(index: int, change: Change, old_label: str, new_label: str) -> str:
@@ -111,13 +160,12 @@ def change_html(index: int, change: Change, old_label: str, new_label: str) -> s
         return (f"<details class=\"change st-{e(change.status)}\" id=\"{ident}\">"
                 f"<summary>{status} <span class=\"title\">{title}</span>{extra}</summary>"
                 f"<div class=\"text\">{e(change.new_text or change.old_text)}</div></details>")
-    diff = change_diff(change)
-    old = _side(diff, "-") if change.old else None
-    new = _side(diff, "+") if change.new else None
+    roles = (f"<div class=\"row roles\"><p class=\"cell role\">old · {e(old_label)}</p>"
+             f"<p class=\"cell role\">new · {e(new_label)}</p></div>")
+    rows = _rows_html(change_diff(change), old_label if change.old else None, new_label if change.new else None)
     return (f"<section class=\"change st-{e(change.status)}\" id=\"{ident}\">"
             f"<h3>{status} <span class=\"title\">{title}</span></h3>"
-            f"<div class=\"pair\">{_column('old', old_label, old)}{_column('new', new_label, new)}</div>"
-            "</section>")
+            f"<div class=\"pair\">{roles}{rows}</div></section>")
 
 
 def render_html(comparison: Comparison) -> str:
