@@ -1,8 +1,9 @@
 """Pair the sections of two versions and diff each pair.
 
 Pairing goes from sure to likely, so cheap exact matches shrink the quadratic step:
-identical sections, then identical bodies under a new heading (renamed), then the
-best-scoring remaining pairs by heading and body word overlap (changed). Leftover
+identical sections, then identical bodies under a new heading (renamed), then
+headings found once on each side, then the best-scoring remaining pairs by heading
+and body word overlap. Leftover
 sections whose words sit almost wholly inside one section of the other version
 become split/merged; the rest are added/removed.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Sequence
 
 from monitor.diff import diff_words
@@ -31,14 +32,19 @@ _WORD = re.compile(r"\w+")
 
 
 class _Side:
-    """Per-section features computed once."""
+    """Per-section features, the costly ones computed only for sections that need them."""
 
     def __init__(self, sections: Sequence[Section]):
         self.sections = list(sections)
         self.body_key = [" ".join(s.body.split()) for s in self.sections]
         self.title_key = [title_key(s.title) for s in self.sections]
         self.title_words = [set(k.split()) for k in self.title_key]
-        self.words = [set(_WORD.findall(s.body.casefold())) for s in self.sections]
+        self._words: dict[int, set[str]] = {}
+
+    def words(self, i: int) -> set[str]:
+        if i not in self._words:
+            self._words[i] = set(_WORD.findall(self.sections[i].body.casefold()))
+        return self._words[i]
 
 
 def align_sections(old: Sequence[Section], new: Sequence[Section]) -> list[Change]:
@@ -46,6 +52,7 @@ def align_sections(old: Sequence[Section], new: Sequence[Section]) -> list[Chang
     a, b = _Side(old), _Side(new)
     pairs = _pair_identical(a, b)
     pairs.update(_pair_same_body(a, b, pairs))
+    pairs.update(_pair_same_title(a, b, pairs))
     pairs.update(_pair_similar(a, b, pairs))
     groups = _group_parts(a, b, pairs)
 
@@ -98,6 +105,17 @@ def _pair_same_body(a: _Side, b: _Side, pairs: dict[int, int]) -> dict[int, int]
     return out
 
 
+def _pair_same_title(a: _Side, b: _Side, pairs: dict[int, int]) -> dict[int, int]:
+    """A heading found once among the unpaired sections of each version names the same section."""
+    taken = set(pairs.values())
+    olds = Counter(a.title_key[i] for i in range(len(a.sections)) if i not in pairs)
+    news = Counter(b.title_key[j] for j in range(len(b.sections)) if j not in taken)
+    unique = {k for k, n in olds.items() if n == 1 and news[k] == 1}
+    where = {b.title_key[j]: j for j in range(len(b.sections)) if j not in taken and b.title_key[j] in unique}
+    return {i: where[a.title_key[i]] for i in range(len(a.sections))
+            if i not in pairs and a.title_key[i] in unique}
+
+
 def _dice(x: set, y: set) -> float:
     return 2 * len(x & y) / (len(x) + len(y)) if x or y else 1.0
 
@@ -106,9 +124,9 @@ def _pair_score(a: _Side, b: _Side, i: int, j: int) -> float | None:
     """Similarity of two sections, or None when they are not the same section."""
     same_title = a.title_key[i] == b.title_key[j]
     t = 1.0 if same_title else _dice(a.title_words[i], b.title_words[j])
-    if not a.words[i] and not b.words[j]:
+    if not a.words(i) and not b.words(j):
         return t if same_title else None
-    body = _dice(a.words[i], b.words[j])
+    body = _dice(a.words(i), b.words(j))
     if body >= MIN_BODY_SIMILARITY or (same_title and body > 0) or (t >= 0.5 and body >= MIN_PAIR_SIMILARITY):
         return 0.3 * t + 0.7 * body
     return None
@@ -140,34 +158,39 @@ def _containment(part: set, whole: set) -> float:
 
 
 def _group_parts(a: _Side, b: _Side, pairs: dict[int, int]) -> list[tuple[list[int], list[int]]]:
-    """1:1 pairs as (olds, news) groups, grown into split/merged groups where that is clear."""
+    """1:1 pairs as (olds, news) groups, grown into split/merged groups where that is clear.
+
+    Only pairs whose bodies differ can be the remains of a split or merge, which keeps
+    this cheap when most sections are unchanged.
+    """
     groups = [([i], [j]) for i, j in pairs.items()]
+    edited = [g for g in groups if a.body_key[g[0][0]] != b.body_key[g[1][0]]]
     paired_new = set(pairs.values())
-    _absorb_parts(groups, whole=0, wholes=a, parts=b,
+    _absorb_parts(edited, whole=0, wholes=a, parts=b,
                   leftovers=[j for j in range(len(b.sections)) if j not in paired_new])
-    _absorb_parts(groups, whole=1, wholes=b, parts=a,
+    _absorb_parts([g for g in edited if len(g[1]) == 1], whole=1, wholes=b, parts=a,
                   leftovers=[i for i in range(len(a.sections)) if i not in pairs])
     return sorted(groups, key=lambda g: g[1][0])
 
 
-def _absorb_parts(groups, *, whole: int, wholes: _Side, parts: _Side, leftovers: list[int]) -> None:
-    """Add each leftover section almost wholly contained in a group's single whole section.
+def _absorb_parts(candidates, *, whole: int, wholes: _Side, parts: _Side, leftovers: list[int]) -> None:
+    """Add each leftover section almost wholly contained in a candidate group's whole section.
 
-    `whole` is the group side holding that one section (0: old, so the group is a split;
-    1: new, a merge). Groups that are already n:m are left alone: that is not clear.
+    `whole` is the group side holding that one section (0: old, so the group grows
+    into a split; 1: new, a merge). Groups already grown the other way are not
+    candidates: n:m is not clear.
     """
-    candidates = [g for g in groups if len(g[whole]) == 1]
     for part in leftovers:
-        words = parts.words[part]
+        words = parts.words(part)
         if len(words) < MIN_PART_WORDS:
             continue
-        fits = [(_containment(words, wholes.words[g[whole][0]]), k) for k, g in enumerate(candidates)]
+        fits = [(_containment(words, wholes.words(g[whole][0])), k) for k, g in enumerate(candidates)]
         score, k = max(fits, default=(0.0, -1))
         if score < MIN_PART_CONTAINMENT:
             continue
         members = candidates[k][1 - whole]
-        target = wholes.words[candidates[k][whole][0]]
-        before = set().union(*(parts.words[m] for m in members))
+        target = wholes.words(candidates[k][whole][0])
+        before = set().union(*(parts.words(m) for m in members))
         if _dice(before | words, target) > _dice(before, target):
             members.append(part)
             members.sort()

@@ -7,6 +7,12 @@ semantically cleaned up, and the characters are mapped back to tokens. Because
 every character of the input belongs to exactly one token, the "=" and "+" texts
 rejoin to the new text.
 
+As diff-match-patch's line mode does for lines, a first pass diffs whole sentences;
+only runs where sentences were both deleted and inserted are diffed word by word, so
+a long deleted passage costs one token, not hundreds. Passages with little in common
+are shown as a whole deletion and insertion: a word-by-word diff of a rewrite is
+both slow and unreadable.
+
 Two kinds of difference are not word changes and are reported as "=" (taking the
 new text, so the old text is only recoverable up to them):
 
@@ -28,6 +34,7 @@ from monitor.model import Diff
 
 DIFF_TIMEOUT = 2.0          # seconds; past it diff-match-patch returns a valid but coarser diff
 MIN_MOVED_WORDS = 4         # shorter repeats ("the", "and we") are coincidence, not a move
+MIN_WORD_DIFF_OVERLAP = 0.3  # passages sharing fewer words are a rewrite: shown whole, not word by word
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]+")
 # A sentence (or a line without end punctuation); the text between two is whitespace.
@@ -40,44 +47,69 @@ def diff_words(old: str, new: str) -> Diff:
     """Diff two texts word by word; ops are "=", "-", "+" and the pieces rejoin to the inputs."""
     if old == new:
         return (("=", new),) if new else ()
-    shared = _sentences(old) & _sentences(new)
-    diff = _diff_tokens(_tokens(old, shared), _tokens(new, shared))
+    coarse = _diff_tokens(_sentences(old), _sentences(new), semantic=False)
+    # sentences both deleted and inserted somewhere: moved, so kept whole to be found again
+    shared = ({p for op, parts in coarse if op == "-" for p in parts}
+              & {p for op, parts in coarse if op == "+" for p in parts})
+    shared = {p for p in shared if len(p.split()) >= MIN_MOVED_WORDS}
+    diff: list[tuple[str, list[str]]] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for op, parts in coarse + [("=", [])]:
+        if op == "-":
+            deleted += parts
+        elif op == "+":
+            inserted += parts
+        else:
+            if deleted and inserted and _overlap(deleted, inserted) >= MIN_WORD_DIFF_OVERLAP:
+                diff += _diff_tokens(_words(deleted, shared), _words(inserted, shared), semantic=True)
+            elif deleted and inserted:
+                diff += [("-", deleted), ("+", inserted)]
+            else:
+                diff += [("-", deleted)] if deleted else [("+", inserted)] if inserted else []
+            deleted, inserted = [], []
+            diff.append((op, parts))
     return _merge(_equal_whitespace(_merge(_drop_moves(diff, shared))))
 
 
-def _sentences(text: str) -> set[str]:
-    return {s for s in _SENTENCE.findall(text) if len(_WORD.findall(s)) >= MIN_MOVED_WORDS}
+def _overlap(old: list[str], new: list[str]) -> float:
+    """Share of words two passages have in common (Dice over word counts)."""
+    a, b = Counter(_WORD.findall(" ".join(old))), Counter(_WORD.findall(" ".join(new)))
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum((a & b).values()) / total if total else 1.0
 
 
-def _tokens(text: str, shared: set[str]) -> list[str]:
-    """Words, spaces and punctuation; a sentence found verbatim in both texts is one token."""
+def _sentences(text: str) -> list[str]:
+    """The text as sentences (or lines without end punctuation) and the whitespace between them."""
     out: list[str] = []
     pos = 0
     for m in _SENTENCE.finditer(text):
         if m.start() > pos:
             out.append(text[pos:m.start()])
-        sentence = m.group()
-        if sentence in shared:
-            out.append(sentence)
-        else:
-            out.extend(_TOKEN.findall(sentence))
+        out.append(m.group())
         pos = m.end()
     if pos < len(text):
         out.append(text[pos:])
     return out
 
 
-def _diff_tokens(old: list[str], new: list[str]) -> list[tuple[str, list[str]]]:
-    tokens: list[str] = []
+def _words(parts: list[str], shared: set[str]) -> list[str]:
+    """Words, spaces and punctuation; a sentence found verbatim in both texts stays one token."""
+    return [tok for part in parts for tok in ((part,) if part in shared else _TOKEN.findall(part))]
+
+
+def _diff_tokens(old: list[str], new: list[str], *, semantic: bool) -> list[tuple[str, list[str]]]:
+    """diff-match-patch over token sequences, each distinct token mapped to one character."""
     codes: dict[str, str] = {}
+    decode: dict[str, str] = {}
 
     def encode(seq: list[str]) -> str:
         out = []
         for tok in seq:
             ch = codes.get(tok)
             if ch is None:
-                ch = codes[tok] = _char(len(tokens))
-                tokens.append(tok)
+                ch = codes[tok] = _char(len(codes))
+                decode[ch] = tok
             out.append(ch)
         return "".join(out)
 
@@ -85,8 +117,9 @@ def _diff_tokens(old: list[str], new: list[str]) -> list[tuple[str, list[str]]]:
     dmp = diff_match_patch()
     dmp.Diff_Timeout = DIFF_TIMEOUT
     diffs = dmp.diff_main(a, b, False)
-    dmp.diff_cleanupSemantic(diffs)
-    return [(_OPS[op], [tokens[_index(ch)] for ch in chars]) for op, chars in diffs if chars]
+    if semantic:
+        dmp.diff_cleanupSemantic(diffs)
+    return [(_OPS[op], [decode[ch] for ch in chars]) for op, chars in diffs if chars]
 
 
 def _char(i: int) -> str:
@@ -95,11 +128,6 @@ def _char(i: int) -> str:
     if code >= 0xF900:                      # past the private-use area: continue above the BMP
         code = 0x10000 + (code - 0xF900)
     return chr(code)
-
-
-def _index(ch: str) -> int:
-    code = ord(ch)
-    return code - 0xE000 if code < 0x10000 else code - 0x10000 + 0xF900 - 0xE000
 
 
 def _drop_moves(diff: list[tuple[str, list[str]]], shared: set[str]) -> list[tuple[str, str]]:

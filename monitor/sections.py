@@ -25,6 +25,7 @@ _WORDS = re.compile(r"\S+")
 _TITLE_KEY = re.compile(r"\w+")
 
 MAX_HEADING_WORDS = 12
+MAX_HEADING_CHARS = 120
 MAX_TITLE_CASE_WORDS = 10
 MIN_STRONG_HEADINGS = 3     # this many numbered/CAPS headings make a policy's style "strong"
 MIN_TOC_RUN = 3
@@ -81,8 +82,10 @@ def _bare_headings(lines: list[str], *, strong_only: bool) -> dict[int, tuple[st
 
 def _bare_kind(line: str) -> tuple[str, int] | None:
     """("numbered" | "caps" | "title", level) if the line reads as a heading, else None."""
+    if len(line) > MAX_HEADING_CHARS:
+        return None
     words = _WORDS.findall(line)
-    if len(words) > MAX_HEADING_WORDS or len(line) > 120:
+    if len(words) > MAX_HEADING_WORDS:
         return None
     m = _NUMBERED.match(line)
     if m:

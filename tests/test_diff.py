@@ -70,8 +70,8 @@ def test_sentence_moved_inside_a_section_is_not_a_deletion_plus_insertion():
 
 
 def test_moved_line_next_to_a_real_edit_keeps_only_the_edit():
-    old = "Line one stays here for good.\nThis line will move further down.\nNotice is 30 days."
-    new = "Line one stays here for good.\nNotice is 10 days.\nThis line will move further down."
+    old = "This line will move to the end.\nLine one stays here.\nLine two stays too.\nNotice is 30 days."
+    new = "Line one stays here.\nLine two stays too.\nNotice is 10 days.\nThis line will move to the end."
     diff = diff_words(old, new)
     assert "".join(t for op, t in diff if op == "-").split() == ["30"]
     assert "".join(t for op, t in diff if op == "+").split() == ["10"]
@@ -81,6 +81,12 @@ def test_moved_line_next_to_a_real_edit_keeps_only_the_edit():
 def test_short_repeated_words_elsewhere_are_still_changes():
     diff = diff_words("We do not sell data. You may opt out.", "You may opt out. We do sell data.")
     assert ("-", "not ") in diff or any(op == "-" and "not" in t for op, t in diff)
+
+
+def test_rewritten_passage_is_one_deletion_and_one_insertion():
+    old = "Intro stays.\nUnder the Privacy Shield Framework we certify our compliance with its principles."
+    new = "Intro stays.\nTransfers rely on standard contractual clauses approved by the Commission."
+    assert changes(diff_words(old, new)) == [("-", old.split("\n")[1]), ("+", new.split("\n")[1])]
 
 
 def test_large_rewrite_finishes_within_the_diff_timeout():
