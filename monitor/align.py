@@ -1,11 +1,10 @@
 """Pair the sections of two versions and diff each pair.
 
 Pairing goes from sure to likely, so cheap exact matches shrink the quadratic step:
-identical sections, then identical bodies under a new heading (renamed), then
-headings found once on each side, then the best-scoring remaining pairs by heading
-and body word overlap. Leftover
-sections whose words sit almost wholly inside one section of the other version
-become split/merged; the rest are added/removed.
+identical sections, then identical bodies under a new heading, then headings found
+once on each side, then the best-scoring remaining pairs by heading and body word
+overlap. Leftover sections whose words sit almost wholly inside one edited section
+of the other version make it split/merged; the rest are added/removed.
 
 Which pairs "moved" is the complement of a longest chain of pairs that kept their
 order. The status of a pair is read off its word diff: without word changes it is

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from diff_match_patch import diff_match_patch
 
@@ -148,13 +149,13 @@ def _drop_moves(diff: list[tuple[str, list[str]]], shared: set[str]) -> list[tup
     return out
 
 
-def _equal_whitespace(diff: Diff) -> list[tuple[str, str]]:
+def _equal_whitespace(diff: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Whitespace-only edits are layout: keep inserted spacing as "=", drop deleted spacing."""
     return [("=", text) if op == "+" and not text.strip() else (op, text)
             for op, text in diff if not (op == "-" and not text.strip())]
 
 
-def _merge(diff: list[tuple[str, str]]) -> Diff:
+def _merge(diff: Iterable[tuple[str, str]]) -> Diff:
     out: list[list[str]] = []
     for op, text in diff:
         if not text:

@@ -19,7 +19,7 @@ _ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _NUMBERED = re.compile(
     r"^(?:(?P<dotted>\d{1,3}(?:\.\d{1,3})+)\.?|(?P<num>\d{1,3})[.)]|(?P<letter>[A-Za-z])[.)]"
     r"|(?P<roman>[IVXivx]{1,5})[.)])\s+(?P<rest>\S.*)$")
-_SENTENCE_END = (".", ";", ",", "!", "?")
+_SENTENCE_END = (".", ";", ",", "!")        # not "?": "What Are Cookies?" is a heading
 _KEY_VALUE = re.compile(r":\s*\S")          # "Effective Date: May 1" is a field, not a heading
 _WORDS = re.compile(r"\S+")
 _TITLE_KEY = re.compile(r"\w+")
@@ -42,7 +42,7 @@ def split_sections(text: str) -> list[Section]:
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     headings = _atx_headings(lines)
-    if len(headings) <= 2:
+    if len(headings) <= 2:      # markup gave a title at most: bare headings may still structure the rest
         bare = _bare_headings(lines, strong_only=bool(headings))
         if not headings or len(bare) >= MIN_STRONG_HEADINGS:
             headings.update(bare)

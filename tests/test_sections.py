@@ -138,5 +138,18 @@ def test_lines_ending_with_a_colon_in_title_case_are_headings():
     assert titles("Intro text here.\nHow We Use Data:\nTo run the service.") == ["", "How We Use Data:"]
 
 
+def test_question_in_title_case_is_a_heading():
+    assert titles("Welcome to our policy.\nWhat Are Cookies?\nSmall files.") == ["", "What Are Cookies?"]
+
+
+def test_title_case_contents_list_is_not_a_set_of_empty_sections():
+    text = ("Acme respects your privacy.\nInformation We Collect\nHow We Use Information\nYour Rights\n"
+            "Information We Collect\nWe collect your name.\nHow We Use Information\nTo run the service.\n"
+            "Your Rights\nYou may ask for a copy.")
+    sections = split_sections(text)
+    assert [s.title for s in sections] == ["", "Information We Collect", "How We Use Information", "Your Rights"]
+    assert all(s.body for s in sections)
+
+
 def test_empty_text_has_no_sections():
     assert split_sections("") == []
