@@ -25,6 +25,7 @@ from .email import alert_message, digest_message, send_message
 from .record import Alert, Delivery, load_alert
 from .webhook import post_alert
 
+# Per-delivery lines are INFO: the CLI prints the report itself, the daemon logs policymon at INFO.
 log = logging.getLogger("policymon.alerts")
 
 BACKOFF_FIRST = 300.0           # seconds before the first retry; doubles with every attempt
@@ -40,6 +41,19 @@ class DeliveryReport:
     digests: int = 0            # digest e-mails sent (each counts its alerts in `sent`)
     errors: list[str] = field(default_factory=list)
     config_errors: list[str] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> str:
+        """One word for the daemon's log line."""
+        for word, count in (("misconfigured", self.config_errors), ("failed", self.failed),
+                            ("retrying", self.retrying), ("sent", self.sent)):
+            if count:
+                return word
+        return "idle"
+
+    def summary(self) -> str:
+        digests = f" ({self.digests} digest e-mail{'s' * (self.digests != 1)})" if self.digests else ""
+        return f"delivered {self.sent}{digests}, will retry {self.retrying}, failed {self.failed}"
 
 
 def _iso(t: datetime) -> str:
@@ -76,7 +90,8 @@ def check_channel(config: Config, channel: str) -> None:
     if channel == "email":
         email = config.email
         if email is None:
-            raise ConfigError(f"e-mail deliveries are waiting but {config.path.name} has no [email] table; add it")
+            raise ConfigError(f"{config.path.name} has no [email] table; add one (host, port, from, to) to "
+                              f"deliver alerts by e-mail")
         if email.username and not email.password_env:
             raise ConfigError("config: email.username is set without password_env; set password_env to the name "
                               "of an environment variable holding the SMTP password")
@@ -89,7 +104,8 @@ def check_channel(config: Config, channel: str) -> None:
     elif channel == "webhook":
         webhook = config.webhook
         if webhook is None:
-            raise ConfigError(f"webhook deliveries are waiting but {config.path.name} has no [webhook] table; add it")
+            raise ConfigError(f"{config.path.name} has no [webhook] table; add one with a url to deliver "
+                              f"alerts to a webhook")
         if webhook.secret_env and not webhook.secret:
             raise ConfigError(f"environment variable {webhook.secret_env} (webhook.secret_env) is not set; "
                               f"export it with the webhook signing secret")
@@ -141,12 +157,12 @@ def _record(db: sqlite_utils.Database, config: Config, claimed: list[Delivery], 
             if d.attempts >= config.max_attempts:
                 status, retry_at = "failed", d.next_attempt_at
                 report.failed += 1
-                log.error("%s failed for good after %d attempts: %s", label, d.attempts, error)
+                log.info("%s failed for good after %d attempts: %s", label, d.attempts, error)
             else:
                 status, retry_at = "pending", _iso(now + timedelta(seconds=backoff(d.attempts)))
                 report.retrying += 1
-                log.warning("%s failed (attempt %d of %d), retrying after %s: %s", label, d.attempts,
-                            config.max_attempts, retry_at, error)
+                log.info("%s failed (attempt %d of %d), retrying after %s: %s", label, d.attempts,
+                         config.max_attempts, retry_at, error)
             db.execute("UPDATE deliveries SET status = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL "
                        "WHERE id = ? AND claimed_by = ?", [status, retry_at, error, d.id, owner])
             report.errors.append(f"{label}: {error}")
