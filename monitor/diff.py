@@ -35,7 +35,7 @@ from monitor.model import Diff
 
 DIFF_TIMEOUT = 2.0          # seconds; past it diff-match-patch returns a valid but coarser diff
 MIN_MOVED_WORDS = 4         # shorter repeats ("the", "and we") are coincidence, not a move
-MIN_WORD_DIFF_OVERLAP = 0.3  # passages sharing fewer words are a rewrite: shown whole, not word by word
+MIN_WORD_DIFF_OVERLAP = 0.2  # passages sharing fewer words are a rewrite: shown whole, not word by word
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]+")
 # A sentence (or a line without end punctuation); the text between two is whitespace.
