@@ -179,10 +179,13 @@ def cmd_alerts(args) -> int:
 
 
 def cmd_deliver(args) -> int:
-    from .alerts import deliver_pending
+    from .alerts import deliver_pending, requeue_failed
     from .store import open_db
     config = load_config(args.config)
-    report = deliver_pending(open_db(config.database), config)
+    db = open_db(config.database)
+    if args.retry_failed:
+        print(f"requeued {requeue_failed(db)} failed deliveries")
+    report = deliver_pending(db, config)
     for line in report.errors + report.config_errors:
         print(f"policymon: {line}", file=sys.stderr)
     print(report.summary())
@@ -263,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_alerts)
 
     p = sub.add_parser("deliver", help="send the alert deliveries that are due (retries included)")
+    p.add_argument("--retry-failed", action="store_true", help="first give deliveries that gave up another round")
     p.set_defaults(func=cmd_deliver)
 
     p = sub.add_parser("notify-test", help="send a sample alert to check the e-mail or webhook set-up")

@@ -133,3 +133,13 @@ def test_no_secret_in_output_errors_logs_or_database(tmp_path, receiver, secrets
     for secret in (PASSWORD, SECRET):
         assert secret.encode() not in stored
         assert not any(secret in text for text in texts)
+
+
+def test_deliver_retry_failed_gives_failed_deliveries_another_round(tmp_path, receiver):
+    receiver.answer(500)
+    path, db, _ = _recorded(tmp_path, webhook={"url": receiver.url}, alerts={"max_attempts": 1})
+    assert policymon("deliver", config=path).out.strip() == "delivered 0, will retry 0, failed 1"
+    assert policymon("deliver", config=path).out.strip() == "delivered 0, will retry 0, failed 0"
+    result = policymon("deliver", "--retry-failed", config=path)
+    assert result.out.splitlines() == ["requeued 1 failed deliveries", "delivered 1, will retry 0, failed 0"]
+    assert [r.status for r in receiver.requests] == [500, 200]

@@ -122,6 +122,13 @@ def send_alert(config: Config, channel: str, alert: Alert) -> None:
         post_alert(config.webhook, alert)
 
 
+def requeue_failed(db: sqlite_utils.Database, *, now: datetime | None = None) -> int:
+    """Give deliveries that gave up a fresh set of attempts (after fixing the set-up); returns how many."""
+    with write(db):
+        return db.execute("UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ? "
+                          "WHERE status = 'failed'", [_iso(now or datetime.now(timezone.utc))]).rowcount
+
+
 def _due(db: sqlite_utils.Database, now: str) -> list[Delivery]:
     rows = db.query("SELECT * FROM deliveries WHERE (status = 'pending' AND next_attempt_at <= ?) "
                     "OR status = 'sending' ORDER BY alert_id, channel", [now])
