@@ -78,9 +78,10 @@ def test_moved_line_next_to_a_real_edit_keeps_only_the_edit():
     assert side(diff, "+") == new
 
 
-def test_short_repeated_words_elsewhere_are_still_changes():
+def test_moved_sentence_that_was_also_edited_still_shows_the_edit():
     diff = diff_words("We do not sell data. You may opt out.", "You may opt out. We do sell data.")
-    assert ("-", "not ") in diff or any(op == "-" and "not" in t for op, t in diff)
+    assert "not" in "".join(t for op, t in diff if op == "-").split()
+    assert side(diff, "+") == "You may opt out. We do sell data."
 
 
 def test_rewritten_passage_is_one_deletion_and_one_insertion():
