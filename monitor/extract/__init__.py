@@ -49,7 +49,7 @@ def _sniff(text: str, content_type: str | None, filename: str | None) -> str:
     if _HTML_START.match(head):
         return "html"
     tags = len(_HTML_TAG.findall(head))
-    if head.lstrip().startswith("<") and tags >= 2:
+    if _HTML_TAG.match(head.lstrip()) or (head.lstrip().startswith("<") and tags >= 2):
         return "html"
     if (mime in ("text/html", "application/xhtml+xml") or name.endswith(_HTML_NAMES)) and tags:
         return "html"

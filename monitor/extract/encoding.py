@@ -94,19 +94,30 @@ def _decode(body: bytes, content_type: str | None) -> str | None:
             return body.decode(declared)
         except (UnicodeDecodeError, LookupError):
             pass
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    utf16 = _utf16_without_bom(body)
+    utf16 = _utf16_without_bom(body) if b"\x00" in body[:4000] else None
     if utf16:
         try:
             return body.decode(utf16)
         except UnicodeDecodeError:
             pass
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     if b"\x00" in body[:4000]:
         return None
-    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    return _detected(body)
+
+
+def _detected(body: bytes) -> str | None:
+    """charset-normalizer's guess; among equally good guesses, Windows-1252 (the web's usual)."""
+    matches = charset_normalizer.from_bytes(body[:200_000])
+    best = matches.best()
     if best is None:
         return None
-    return body.decode(best.encoding, errors="replace")
+    codec = best.encoding
+    for match in matches:
+        if (match.encoding == "cp1252" and match.chaos <= best.chaos + 0.01
+                and match.coherence >= best.coherence - 0.01):
+            codec = "cp1252"
+    return body.decode(codec, errors="replace")

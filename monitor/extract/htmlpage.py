@@ -128,8 +128,10 @@ def _is_chrome(el: Tag, keep: set[int]) -> bool:
     return False
 
 
-def _clean(roots: list[Tag], page_len: int) -> None:
-    keep = {id(r) for r in roots}
+def _clean(roots: list[Tag], page_len: int, *, chosen: bool) -> None:
+    """Drop what is not policy text under `roots`; a `chosen` root (a selector's match) counts
+    as the page's content, so its own header and footer stay."""
+    keep = {id(r) for r in roots} if chosen else set()
     stack = list(roots)
     while stack:                          # depth-first, never entering a dropped element
         for child in list(stack.pop().children):
@@ -177,10 +179,10 @@ def _regions(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
         if not found:
             raise InputError(f"CSS selector {selector!r} matches nothing on the page; fix or remove "
                              "the company's selector in config.toml")
-        _clean(found, sum(map(_text_len, found)))
+        _clean(found, sum(map(_text_len, found)), chosen=True)
         return found
     body = soup.body or soup
-    _clean([body], _text_len(body))
+    _clean([body], _text_len(body), chosen=False)
     total = _text_len(body)
     for css in ("main", "[role=main]", "article"):
         candidates = body.select(css)

@@ -108,7 +108,7 @@ def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = T
         joined = " ".join(block)
         block = []
         if (bold_headings and kind == "para" and _is_bold_only(joined)):
-            title = " ".join(inline(joined, raw_html=raw_html).split())
+            title = _show(" ".join(inline(joined, raw_html=raw_html).split()))
             if 0 < len(title) <= 100 and not title.endswith((".", ",", ";")):
                 out.append("#" * min(6, last_level + 1 if seen_heading else 2) + " " + title)
                 return
@@ -122,6 +122,9 @@ def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = T
             last_level, seen_heading = level, True
 
     lines = text.split("\n")
+    # Without a single blank line the lines cannot be soft-wrapped paragraphs: each is a block
+    # (this is also the shape of extract's own output, which must extract to itself).
+    one_per_line = not any(not line.strip() or line[:1].isspace() for line in text.strip().split("\n"))
     fence = None
     in_comment = False
     hard_break = False
@@ -185,7 +188,7 @@ def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = T
             flush()
             kind = "item"
             line = line[match.end():]
-        elif hard_break or not block:
+        elif hard_break or not block or one_per_line:
             flush()
             kind = "para"
         hard_break = raw.endswith(("  ", "\\")) and not raw.endswith("\\\\")

@@ -11,6 +11,7 @@ import unicodedata
 
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u2010": "-", "\u2011": "-",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
 })
 # Zero-width and other invisible format characters, plus control characters except tab.
@@ -36,33 +37,45 @@ def starts_list_item(line: str) -> bool:
     return bool(_LIST_MARK.match(line))
 
 
-def unwrap(lines: list[str], *, hyphenated: bool = False, max_width: int = 120) -> list[str]:
+def unwrap(lines: list[str], *, pdf: bool = False) -> list[str]:
     """Rejoin hard-wrapped paragraphs, so a text re-wrapped at another width normalises alike.
 
-    Only acts when the lines look wrapped (most are near a common width of at most
-    `max_width` characters); text with one paragraph per line is left alone. A paragraph
-    ends at a blank line, before a list marker, after a short line, and before a short
-    capitalised line that follows a full stop (a heading). With `hyphenated` (PDF),
-    "infor-" + "mation" joins to "information"; otherwise the hyphen stays ("well-known").
+    Only acts when the lines look wrapped (most are near a common width, at most 120
+    characters, 200 for a PDF); text with one paragraph per line is left alone. A line joins
+    the one before when that one was full: the line's first word would not have fit on it
+    (a PDF's proportional glyphs make that rough, so there a long line is full too). A blank
+    line or a list marker always starts a new paragraph, and so does a short capitalised line
+    after a full stop when blank lines do not already mark paragraphs (a heading). In a PDF
+    "infor-" + "mation" joins to "information"; elsewhere the hyphen stays ("well-known").
     """
     lens = sorted(len(s) for s in lines if s)
     if len(lens) < 4:
         return lines
-    width = lens[min(len(lens) - 1, int(len(lens) * 0.9))]
-    if width > max_width or sum(n >= 0.6 * width for n in lens) < 0.4 * len(lens):
+    width = lens[int((len(lens) - 1) * 0.95)]
+    if width > (200 if pdf else 120) or sum(n >= 0.6 * width for n in lens) < 0.4 * len(lens):
         return lines
+    headings_inline = pdf or "" not in lines
     out: list[str] = []
-    joinable = False
+    last = ""                                   # the previous physical line
     for line in lines:
-        short = len(line) < 0.6 * width
-        if joinable and line and not starts_list_item(line) and not (
-                short and out[-1].endswith((".", "!", "?", ":")) and (line[0].isupper() or line[0].isdigit())):
-            prev = out[-1]
-            if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[0].isalpha():
-                out[-1] = (prev[:-1] if hyphenated and line[0].islower() else prev) + line
+        if last and line and _continues(last, line, width, pdf, headings_inline):
+            if last.endswith("-") and last[-2:-1].isalpha() and line[0].isalpha():
+                out[-1] = (out[-1][:-1] if pdf and line[0].islower() else out[-1]) + line
             else:
-                out[-1] = prev + " " + line
+                out[-1] += " " + line
         else:
             out.append(line)
-        joinable = bool(line) and not short
+        last = line
     return out
+
+
+def _continues(last: str, line: str, width: int, pdf: bool, headings_inline: bool) -> bool:
+    if starts_list_item(line):
+        return False
+    if (headings_inline and len(line) < 0.6 * width and last.endswith((".", "!", "?", ":"))
+            and (line[0].isupper() or line[0].isdigit())):
+        return False
+    if pdf and last.endswith("-") and line[0].islower():
+        return True
+    full = len(last) + 1 + len(line.split(" ", 1)[0]) > width
+    return full or (pdf and len(last) >= 0.6 * width)
