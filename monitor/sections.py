@@ -29,6 +29,7 @@ MAX_HEADING_CHARS = 120
 MAX_TITLE_CASE_WORDS = 10
 MIN_STRONG_HEADINGS = 3     # this many numbered/CAPS headings make a policy's style "strong"
 MIN_TOC_RUN = 3
+_ROMAN = {"i": 1, "v": 5, "x": 10}
 
 # Small words that Title Case leaves in lower case ("Changes to this Privacy Policy").
 _MINOR_WORDS = frozenset("""
@@ -73,6 +74,9 @@ def _atx_headings(lines: list[str]) -> dict[int, tuple[str, int]]:
 
 def _bare_headings(lines: list[str], *, strong_only: bool) -> dict[int, tuple[str, int]]:
     kinds = {i: k for i, line in enumerate(lines) if (k := _bare_kind(line))}
+    # consecutive numbers on consecutive lines are a list ("1. Name", "2. Email"), not headings
+    kinds = {i: k for i, k in kinds.items()
+             if k[0] != "numbered" or not (_follows(k, kinds.get(i - 1)) or _follows(kinds.get(i + 1), k))}
     strong = {i: k for i, k in kinds.items() if k[0] != "title"}
     if strong_only or len(strong) >= MIN_STRONG_HEADINGS:
         kinds = strong
@@ -80,8 +84,17 @@ def _bare_headings(lines: list[str], *, strong_only: bool) -> dict[int, tuple[st
     return {i: (lines[i], kind[1]) for i, kind in kinds.items() if i not in toc}
 
 
-def _bare_kind(line: str) -> tuple[str, int] | None:
-    """("numbered" | "caps" | "title", level) if the line reads as a heading, else None."""
+def _follows(kind, previous) -> bool:
+    return (kind is not None and previous is not None and kind[0] == previous[0] == "numbered"
+            and kind[1] == previous[1] and kind[2] == previous[2] + 1)
+
+
+def _bare_kind(line: str) -> tuple[str, int, int] | None:
+    """(kind, level, number) if the line reads as a heading, else None.
+
+    kind is "numbered", "caps" or "title"; number is a numbered heading's last
+    number or letter ("3.2" -> 2, "C." -> 3) and 0 for the others.
+    """
     if len(line) > MAX_HEADING_CHARS:
         return None
     words = _WORDS.findall(line)
@@ -92,13 +105,24 @@ def _bare_kind(line: str) -> tuple[str, int] | None:
         rest = m.group("rest")
         if (rest[0].isupper() or rest[0].isdigit()) and (_is_caps(rest.removesuffix(".")) or _reads_as_title(rest)):
             level = m.group("dotted").count(".") + 1 if m.group("dotted") else 1
-            return "numbered", level
+            return "numbered", level, _ordinal(m)
         return None
     if _is_caps(line):
-        return "caps", 1
+        return "caps", 1, 0
     if len(words) <= MAX_TITLE_CASE_WORDS and _is_title_case(words):
-        return "title", 1
+        return "title", 1, 0
     return None
+
+
+def _ordinal(m: re.Match) -> int:
+    if m.group("dotted"):
+        return int(m.group("dotted").rsplit(".", 1)[1])
+    if m.group("num"):
+        return int(m.group("num"))
+    if m.group("letter"):
+        return ord(m.group("letter").lower()) - ord("a") + 1
+    values = [_ROMAN[c] for c in m.group("roman").lower()]
+    return sum(-v if v < w else v for v, w in zip(values, values[1:] + [0]))
 
 
 def _reads_as_title(rest: str) -> bool:

@@ -117,6 +117,11 @@ def test_numbered_headings_take_their_depth_as_level():
         ("1. Scope", 1), ("1.1 Websites", 2), ("1.1.2 Mobile Apps", 3), ("2) Sharing", 1)]
 
 
+def test_numbered_list_items_are_not_headings():
+    text = "1. Data We Collect\nWe collect:\n1. Name\n2. Email Address\n3. Phone\n2. Sharing\nWe share."
+    assert titles(text) == ["1. Data We Collect", "2. Sharing"]
+
+
 def test_field_lines_with_a_value_are_not_headings():
     text = "Overview\nWe care.\nEffective Date: February 11, 2018\nName: Avlesh Singh\nContact Us\nWrite to us."
     assert titles(text) == ["Overview", "Contact Us"]
