@@ -2,8 +2,6 @@
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from alertdata import config_for, finding, smtp_settings, store_comparison
 from mail import SmtpServer, smtp, tls_cert  # noqa: F401  (fixtures)
 from monitor.alerts import alert_for_comparison, alert_for_fetch, deliver_pending, list_alerts

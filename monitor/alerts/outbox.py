@@ -205,10 +205,13 @@ def deliver_pending(db: sqlite_utils.Database, config: Config, *, now: datetime 
     claim and each result has to be committed on its own for a crash to lose nothing.
 
     When the e-mails due in this run concern more than config.digest_threshold companies, they
-    go out as one digest; the webhook still gets one call per alert."""
-    now = now or datetime.now(timezone.utc)
+    go out as one digest; the webhook still gets one call per alert. `now` fixes the clock (tests);
+    otherwise each claim reads the time afresh, so a long run does not claim with a stale lease."""
+    def clock() -> datetime:
+        return now or datetime.now(timezone.utc)
+
     report = DeliveryReport()
-    due = _due(db, _iso(now))
+    due = _due(db, _iso(clock()))
     usable = set()
     for channel in sorted({d.channel for d in due}):
         try:
@@ -220,11 +223,12 @@ def deliver_pending(db: sqlite_utils.Database, config: Config, *, now: datetime 
     companies = {r["company"] for r in db.query(
         f"SELECT company FROM alerts WHERE id IN ({','.join('?' * len(emails))})", [d.alert_id for d in emails])}
     if len(companies) > config.digest_threshold:
-        if _attempt(db, config, emails, now,
+        if _attempt(db, config, emails, clock(),
                     lambda alerts: send_message(config.email, digest_message(alerts, config.email)), report):
             report.digests += 1
         emails = []
     for d in due:
         if d in emails or (d.channel == "webhook" and "webhook" in usable):
-            _attempt(db, config, [d], now, lambda alerts, ch=d.channel: send_alert(config, ch, alerts[0]), report)
+            _attempt(db, config, [d], clock(), lambda alerts, ch=d.channel: send_alert(config, ch, alerts[0]),
+                     report)
     return report

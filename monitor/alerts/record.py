@@ -18,7 +18,6 @@ from ..config import DEFAULT_PATH, Config
 from ..model import SEVERITY_RANK
 from ..store import company_row, utcnow, write
 
-KINDS = ("material", "failing", "recovered")
 _SUMMARY_MAX = 120
 
 
