@@ -45,7 +45,7 @@ def _mime(content_type: str | None) -> str:
 
 def _sniff(text: str, content_type: str | None, filename: str | None) -> str:
     head = text[:4096].lstrip("\ufeff")
-    mime, name = _mime(content_type), (filename or "").lower()
+    mime, name = _mime(content_type), str(filename or "").lower()
     if _HTML_START.match(head):
         return "html"
     tags = len(_HTML_TAG.findall(head))
@@ -93,7 +93,12 @@ def extract(body: bytes | str, content_type: str | None = None, *, filename: str
     Raises InputError for empty, binary, oversized or text-less input and for a selector
     that matches nothing.
     """
-    size = len(body) if isinstance(body, bytes) else len(body.encode("utf-8", errors="replace"))
+    if isinstance(body, str):
+        encoded = body.encode("utf-8", errors="ignore")        # drops lone surrogates
+        body = encoded.decode("utf-8") if len(encoded) != len(body) or not body.isascii() else body
+        size = len(encoded)
+    else:
+        size = len(body)
     if size > max_bytes:
         raise InputError(f"the input is {size:,} bytes, over the {max_bytes:,}-byte limit; "
                          "point at the policy itself or raise the size limit")

@@ -36,6 +36,7 @@ _SCREEN_READER = {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader
                   "screenreader-only", "a11y-hidden"}
 _CELLS = ("td", "th")
 _CELL_END = "\x1f"
+_MAX_DEPTH = 150
 _MARKDOWN_PUNCTUATION = [(c, HIDE_PUNCTUATION[ord(c)]) for c in "\\`*_[]<>#|~=+!-.)"]
 
 
@@ -132,15 +133,19 @@ def _clean(roots: list[Tag], page_len: int, *, chosen: bool) -> None:
     """Drop what is not policy text under `roots`; a `chosen` root (a selector's match) counts
     as the page's content, so its own header and footer stay."""
     keep = {id(r) for r in roots} if chosen else set()
-    stack = list(roots)
+    stack = [(root, 0) for root in roots]
     while stack:                          # depth-first, never entering a dropped element
-        for child in list(stack.pop().children):
+        parent, depth = stack.pop()
+        for child in list(parent.children):
             if not isinstance(child, Tag):
                 continue
             if _is_chrome(child, keep) or _is_hidden(child) or _is_consent_banner(child, page_len):
                 child.decompose()
+            elif depth >= _MAX_DEPTH:
+                for nested in child.find_all(True):
+                    nested.unwrap()       # markdownify recurses: flatten absurdly deep markup
             else:
-                stack.append(child)
+                stack.append((child, depth + 1))
 
 
 def _is_layout_table(table: Tag) -> bool:
