@@ -85,6 +85,15 @@ def test_crlf_and_cr_line_ends_become_newlines():
     assert extract(b"One line\r\nTwo line\rThree line\n") == "One line\nTwo line\nThree line\n"
 
 
+def test_lone_surrogates_in_str_input_are_dropped():
+    out = extract("Broken \ud800text")
+    assert out == "Broken text\n" and out.encode("utf-8")
+
+
+def test_filename_may_be_a_path():
+    assert extract(b"# Title\n\nBody.", filename=Path("policy.md")) == "# Title\nBody.\n"
+
+
 def test_whitespace_is_collapsed_and_blank_lines_dropped():
     assert extract("  Heading  \n\n\n\tBody   text\t here.   \n\n") == "Heading\nBody text here.\n"
 
@@ -309,6 +318,17 @@ def test_html_without_main_uses_body_minus_chrome():
     html = ("<body><nav>Home About</nav><header>Site</header><div><h1>Policy</h1><p>Text.</p></div>"
             "<footer>Copyright</footer></body>")
     assert extract(html).splitlines() == ["# Policy", "Text."]
+
+
+def test_html_section_header_is_content_not_chrome():
+    html = ("<body><header>Site name</header><section><header><h2>Retention</h2></header>"
+            "<p>Kept 30 days.</p></section></body>")
+    assert extract(html).splitlines() == ["## Retention", "Kept 30 days."]
+
+
+def test_html_absurdly_deep_markup_still_extracts():
+    html = "<body>" + "<div>" * 3000 + "<p>Deep policy text.</p>" + "</div>" * 3000 + "</body>"
+    assert extract(html) == "Deep policy text.\n"
 
 
 def test_html_small_article_does_not_hide_the_page_content():

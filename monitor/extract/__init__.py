@@ -73,8 +73,8 @@ def _head_text(body: bytes) -> str:
 
 
 def _is_pdf(body: bytes | str) -> bool:
-    head = body[:1024]
-    return (b"%PDF-" if isinstance(head, bytes) else "%PDF-") in head
+    head = body[:64].lstrip(b"\x00\t\n\r \xef\xbb\xbf" if isinstance(body, bytes) else "\x00\t\n\r \ufeff")
+    return head.startswith(b"%PDF-" if isinstance(body, bytes) else "%PDF-")
 
 
 def detect_format(body: bytes | str, content_type: str | None = None, filename: str | None = None) -> str:
@@ -95,8 +95,7 @@ def extract(body: bytes | str, content_type: str | None = None, *, filename: str
     """
     if isinstance(body, str):
         encoded = body.encode("utf-8", errors="ignore")        # drops lone surrogates
-        body = encoded.decode("utf-8") if len(encoded) != len(body) or not body.isascii() else body
-        size = len(encoded)
+        body, size = encoded.decode("utf-8"), len(encoded)
     else:
         size = len(body)
     if size > max_bytes:

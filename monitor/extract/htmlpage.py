@@ -122,7 +122,9 @@ def _is_chrome(el: Tag, keep: set[int]) -> bool:
     if el.name in _ALWAYS_DROP or (el.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if el.name in ("header", "footer"):
-        return not any(id(p) in keep or p.name in ("article", "main") or p.get("role") == "main"
+        # Site chrome only when not inside sectioning content: an article's or a section's
+        # own header holds its title and date.
+        return not any(id(p) in keep or p.name in ("article", "section", "main") or p.get("role") == "main"
                        for p in el.parents)
     if el.name == "form":
         return _text_len(el) < 2000      # a whole page wrapped in a <form> (ASP.NET) is content
