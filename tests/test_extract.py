@@ -331,6 +331,18 @@ def test_html_absurdly_deep_markup_still_extracts():
     assert extract(html) == "Deep policy text.\n"
 
 
+def test_html_cloudflare_protected_email_is_decoded():
+    address, key = "privacy@acme.example", 0x5A
+    hexed = f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in address)
+    html = f'<p>Write to <a class="__cf_email__" data-cfemail="{hexed}">[email&#160;protected]</a>.</p>'
+    assert extract(html) == f"Write to {address}.\n"
+
+
+def test_html_wayback_toolbar_is_dropped():
+    html = "<body><div id='wm-ipp-base'><p>Wayback Machine toolbar</p></div><main><p>Policy.</p></main></body>"
+    assert extract(html) == "Policy.\n"
+
+
 def test_html_small_article_does_not_hide_the_page_content():
     body = "<p>" + "Policy sentence about your data. " * 40 + "</p>"
     html = f"<body><article><p>Newsletter teaser.</p></article><div>{body}</div></body>"

@@ -121,6 +121,8 @@ def _is_hidden(el: Tag) -> bool:
 def _is_chrome(el: Tag, keep: set[int]) -> bool:
     if el.name in _ALWAYS_DROP or (el.get("role") or "").lower() in _CHROME_ROLES:
         return True
+    if (el.get("id") or "").startswith(("wm-ipp", "donato")):
+        return True                       # the Wayback Machine's toolbar in a saved capture
     if el.name in ("header", "footer"):
         # Site chrome only when not inside sectioning content: an article's or a section's
         # own header holds its title and date.
@@ -166,12 +168,24 @@ def _prepare(root: Tag) -> None:
             el.name = f"h{min(6, max(1, int(level)))}" if str(level).isdigit() else "h2"
         elif el.name == "time" and not el.get_text(strip=True) and el.get("datetime"):
             el.string = el["datetime"]
+        elif el.get("data-cfemail"):
+            el.string = _cloudflare_email(el["data-cfemail"]) or el.get_text()
     for table in root.find_all("table"):
         if _is_layout_table(table):
             parts = [p for p in table.find_all(["thead", "tbody", "tfoot", "tr", "td", "th", "caption"])
                      if p.find_parent("table") is table]
             for part in [table, *parts]:
                 part.name = "div"
+
+
+def _cloudflare_email(hexed: str) -> str | None:
+    """The address behind Cloudflare's "[email protected]" (XOR with the first byte), so a
+    changed contact address shows as a change."""
+    try:
+        data = bytes.fromhex(hexed)
+        return bytes(b ^ data[0] for b in data[1:]).decode("utf-8") if len(data) > 1 else None
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _regions(soup: BeautifulSoup, selector: str | None) -> list[Tag]:

@@ -11,9 +11,11 @@ import re
 
 from ..errors import InputError
 from .encoding import binary_kind, decode
+from .formats import detect_format
 from .htmlpage import parse, soup_lines
 from .markdown import markdown_lines
 from .normalise import join_lines
+from .pdf import pdf_lines
 
 SHORT = 300   # words; far fewer than any real policy, far more than any challenge or wall
 
@@ -55,11 +57,10 @@ def page_problem(body: bytes | str, content_type: str | None = None, http_status
         return f"HTTP {http_status} error"
     if not body.strip():
         return "empty page"
-    from . import detect_format, extract   # the front module imports this one
     fmt = detect_format(body, content_type)
     if fmt == "pdf":
         try:
-            extract(body, content_type)
+            pdf_lines(body)
         except InputError as exc:
             return f"unusable PDF: {exc}"
         return None if http_status is None or http_status < 400 else f"HTTP {http_status} error"
