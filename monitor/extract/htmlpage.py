@@ -145,9 +145,10 @@ def _clean(roots: list[Tag], page_len: int, *, chosen: bool) -> None:
                 continue
             if _is_chrome(child, keep) or _is_hidden(child) or _is_consent_banner(child, page_len):
                 child.decompose()
-            elif depth >= _MAX_DEPTH:
-                for nested in child.find_all(True):
-                    nested.unwrap()       # markdownify recurses: flatten absurdly deep markup
+            elif depth >= _MAX_DEPTH:     # markdownify recurses: flatten absurdly deep markup
+                text = child.get_text(" ", strip=True)
+                child.clear()
+                child.string = text
             else:
                 stack.append((child, depth + 1))
 
