@@ -255,6 +255,12 @@ def test_html_generic_consent_banner_with_accept_button_is_dropped():
     assert extract(html) == "Real policy paragraph.\n"
 
 
+def test_html_consent_vendor_banner_inside_the_content_is_dropped():
+    html = ("<main><p>Policy text.</p><div id='didomi-host'><p>We and our partners store data.</p>"
+            "<span>Agree and close</span></div></main>")
+    assert extract(html) == "Policy text.\n"
+
+
 def test_html_hidden_elements_are_dropped():
     html = ("<body><p>Visible.</p><div style='display: none'>Menu</div><p hidden>Hidden attr</p>"
             "<span aria-hidden='true'>icon</span><span class='visually-hidden'>(new window)</span></body>")

@@ -9,6 +9,7 @@ are unwrapped and data tables become one line per row, cells joined with " | ".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
@@ -35,6 +36,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SCREEN_READER = {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
                   "screenreader-only", "a11y-hidden"}
 _CELLS = ("td", "th")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SECTIONING = {"article", "section", "main"}
 _CELL_END = "\x1f"
 _MAX_DEPTH = 150
 _MARKDOWN_PUNCTUATION = [(c, HIDE_PUNCTUATION[ord(c)]) for c in "\\`*_[]<>#|~=+!-.)"]
@@ -90,14 +93,14 @@ def _attr_words(el: Tag) -> str:
     return " ".join([el.get("id") or "", *(classes if isinstance(classes, list) else [classes])])
 
 
-def _is_consent_banner(el: Tag, page_len: int) -> bool:
+def _is_consent_banner(el: Tag, page_len: Callable[[], int]) -> bool:
     words = _attr_words(el)
     if not _CONSENT_WORD.search(words) and not _CONSENT_VENDOR.search(words):
         return False
     if el.find(["h1", "main", "article"]) or el.name in ("main", "article", "body"):
         return False
     size = _text_len(el)
-    if size > 0.5 * page_len and page_len > 2000:
+    if size > 0.5 * page_len() and size > 1000:
         return False                      # the page's own content (a cookie policy, say)
     if _CONSENT_VENDOR.search(words):
         return True
@@ -118,65 +121,28 @@ def _is_hidden(el: Tag) -> bool:
     return not any(len(p.get_text(" ", strip=True)) >= 80 for p in el.find_all(["p", "li"], limit=50))
 
 
-def _is_chrome(el: Tag, keep: set[int]) -> bool:
+def _is_chrome(el: Tag, sectioned: bool) -> bool:
     if el.name in _ALWAYS_DROP or (el.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if (el.get("id") or "").startswith(("wm-ipp", "donato")):
         return True                       # the Wayback Machine's toolbar in a saved capture
     if el.name in ("header", "footer"):
-        # Site chrome only when not inside sectioning content: an article's or a section's
-        # own header holds its title and date.
-        return not any(id(p) in keep or p.name in ("article", "section", "main") or p.get("role") == "main"
-                       for p in el.parents)
+        # Site chrome only outside sectioning content: an article's or a section's own
+        # header holds its title and date.
+        return not sectioned
     if el.name == "form":
         return _text_len(el) < 2000      # a whole page wrapped in a <form> (ASP.NET) is content
     return False
 
 
-def _clean(roots: list[Tag], page_len: int, *, chosen: bool) -> None:
-    """Drop what is not policy text under `roots`; a `chosen` root (a selector's match) counts
-    as the page's content, so its own header and footer stay."""
-    keep = {id(r) for r in roots} if chosen else set()
-    stack = [(root, 0) for root in roots]
-    while stack:                          # depth-first, never entering a dropped element
-        parent, depth = stack.pop()
-        for child in list(parent.children):
-            if not isinstance(child, Tag):
-                continue
-            if _is_chrome(child, keep) or _is_hidden(child) or _is_consent_banner(child, page_len):
-                child.decompose()
-            elif depth >= _MAX_DEPTH:     # markdownify recurses: flatten absurdly deep markup
-                text = child.get_text(" ", strip=True)
-                child.clear()
-                child.string = text
-            else:
-                stack.append((child, depth + 1))
-
-
-def _is_layout_table(table: Tag) -> bool:
-    if (table.get("role") or "").lower() in ("presentation", "none") or table.find("table"):
-        return True
-    rows = table.find_all("tr")
-    if not rows or all(len(r.find_all(_CELLS, recursive=False)) <= 1 for r in rows):
-        return True
-    return any(c.find(re.compile(r"^h[1-6]$")) or _text_len(c) > 1000 for c in table.find_all(_CELLS))
-
-
-def _prepare(root: Tag) -> None:
-    for el in root.find_all(True):
-        if el.get("role") == "heading" and not re.fullmatch(r"h[1-6]", el.name):
-            level = el.get("aria-level", "2")
-            el.name = f"h{min(6, max(1, int(level)))}" if str(level).isdigit() else "h2"
-        elif el.name == "time" and not el.get_text(strip=True) and el.get("datetime"):
-            el.string = el["datetime"]
-        elif el.get("data-cfemail"):
-            el.string = _cloudflare_email(el["data-cfemail"]) or el.get_text()
-    for table in root.find_all("table"):
-        if _is_layout_table(table):
-            parts = [p for p in table.find_all(["thead", "tbody", "tfoot", "tr", "td", "th", "caption"])
-                     if p.find_parent("table") is table]
-            for part in [table, *parts]:
-                part.name = "div"
+def _prepare(el: Tag) -> None:
+    if el.get("role") == "heading" and el.name not in _HEADINGS:
+        level = el.get("aria-level", "2")
+        el.name = f"h{min(6, max(1, int(level)))}" if str(level).isdigit() else "h2"
+    elif el.name == "time" and el.get("datetime") and not el.get_text(strip=True):
+        el.string = el["datetime"]
+    elif el.get("data-cfemail"):
+        el.string = _cloudflare_email(el["data-cfemail"]) or el.get_text()
 
 
 def _cloudflare_email(hexed: str) -> str | None:
@@ -187,6 +153,63 @@ def _cloudflare_email(hexed: str) -> str | None:
         return bytes(b ^ data[0] for b in data[1:]).decode("utf-8") if len(data) > 1 else None
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def _clean(roots: list[Tag], *, chosen: bool) -> tuple[dict[str, list[Tag]], list[Tag]]:
+    """Drop what is not policy text under `roots` and prepare the rest, in one walk.
+
+    A `chosen` root (a selector's match) is the page's content, so its own header and footer
+    stay. Returns the `main`, `[role=main]` and `article` elements met, and the tables.
+    """
+    measured: list[int] = []
+
+    def page_len() -> int:                # measured once, and only if a banner is suspected
+        if not measured:
+            measured.append(sum(map(_text_len, roots)))
+        return measured[0]
+
+    candidates: dict[str, list[Tag]] = {"main": [], "role": [], "article": []}
+    tables: list[Tag] = []
+    stack = [(root, 0, chosen) for root in roots]
+    while stack:                          # depth-first, never entering a dropped element
+        parent, depth, sectioned = stack.pop()
+        for child in list(parent.children):
+            if not isinstance(child, Tag):
+                continue
+            if _is_chrome(child, sectioned) or _is_hidden(child) or _is_consent_banner(child, page_len):
+                child.decompose()
+                continue
+            if depth >= _MAX_DEPTH:       # markdownify recurses: flatten absurdly deep markup
+                text = child.get_text(" ", strip=True)
+                child.clear()
+                child.string = text
+                continue
+            _prepare(child)
+            role_main = child.get("role") == "main"
+            if child.name in ("main", "article") or role_main:
+                candidates["role" if role_main else child.name].append(child)
+            elif child.name == "table":
+                tables.append(child)
+            stack.append((child, depth + 1, sectioned or role_main or child.name in _SECTIONING))
+    return candidates, tables
+
+
+def _is_layout_table(table: Tag) -> bool:
+    if (table.get("role") or "").lower() in ("presentation", "none") or table.find("table"):
+        return True
+    rows = table.find_all("tr")
+    if not rows or all(len(r.find_all(_CELLS, recursive=False)) <= 1 for r in rows):
+        return True
+    return any(c.find(_HEADINGS) or _text_len(c) > 1000 for c in table.find_all(_CELLS))
+
+
+def _unwrap_layout_tables(tables: list[Tag]) -> None:
+    for table in tables:
+        if _is_layout_table(table):
+            parts = [p for p in table.find_all(["thead", "tbody", "tfoot", "tr", "td", "th", "caption"])
+                     if p.find_parent("table") is table]
+            for part in [table, *parts]:
+                part.name = "div"
 
 
 def _regions(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
@@ -201,17 +224,20 @@ def _regions(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
         if not found:
             raise InputError(f"CSS selector {selector!r} matches nothing on the page; fix or remove "
                              "the company's selector in config.toml")
-        _clean(found, sum(map(_text_len, found)), chosen=True)
+        for root in found:
+            _prepare(root)
+        _unwrap_layout_tables(_clean(found, chosen=True)[1])
         return found
     body = soup.body or soup
-    _clean([body], _text_len(body), chosen=False)
+    candidates, tables = _clean([body], chosen=False)
+    _unwrap_layout_tables(tables)
     total = _text_len(body)
-    for css in ("main", "[role=main]", "article"):
-        candidates = body.select(css)
-        if candidates:
-            best = max(candidates, key=_text_len)
-            if _text_len(best) >= 0.4 * total:
-                return [best]
+    for kind in ("main", "role", "article"):
+        if candidates[kind]:
+            sizes = [(_text_len(el), n) for n, el in enumerate(candidates[kind])]
+            size, best = max(sizes)
+            if size >= 0.4 * total:
+                return [candidates[kind][best]]
     return [body]
 
 
@@ -221,9 +247,5 @@ def html_lines(text: str, selector: str | None = None) -> list[str]:
 
 
 def soup_lines(soup: BeautifulSoup, selector: str | None = None) -> list[str]:
-    regions = _regions(soup, selector)
-    markdown = []
-    for region in regions:
-        _prepare(region)
-        markdown.append(_CONVERTER.process_tag(region, parent_tags=set()))
+    markdown = [_CONVERTER.process_tag(region, parent_tags=set()) for region in _regions(soup, selector)]
     return markdown_lines("\n\n".join(markdown), bold_headings=True, raw_html=False)
