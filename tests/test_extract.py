@@ -133,6 +133,15 @@ def test_rewrapped_markdown_paragraph_is_unchanged():
         extract("# Sharing\n\n" + para, filename="p.md")
 
 
+def test_reindented_html_with_other_quotes_and_line_ends_is_unchanged():
+    html = fixture("policy_page.html").decode("utf-8")
+    variant = (html.replace("&ldquo;", "\u201c").replace("&rdquo;", "\u201d").replace("&rsquo;", "'")
+               .replace("\n      ", "\n").replace(" uses and shares", "\n   uses and\tshares")
+               .replace("\n", "\r\n"))
+    assert variant != html
+    assert extract(variant.encode("utf-8")) == extract(html.encode("utf-8"))
+
+
 def test_every_corpus_file_extracts(corpus):
     files = sorted([*corpus.glob("seeds/*.txt"), *corpus.glob("dev/*/*.txt"), *corpus.glob("real-dev/*/*.md")])
     assert len(files) > 50
