@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = str.maketrans({
+# Typographic quotes and hyphens that editors swap freely for their ASCII forms.
+_STRAIGHTEN = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
-    "\u2010": "-", "\u2011": "-",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-",
 })
 # Zero-width and other invisible format characters, plus control characters except tab.
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
@@ -23,7 +24,7 @@ _LIST_MARK = re.compile(r"^(?:[-*+\u2022\u25aa\u25cf\u2013]|\(?\d{1,3}[.)]|\(?[a
 def clean_line(line: str) -> str:
     """One line in the contract's form: NFKC, straight quotes, no invisibles, single spaces."""
     if not line.isascii():
-        line = unicodedata.normalize("NFKC", line).translate(_QUOTES)
+        line = unicodedata.normalize("NFKC", line).translate(_STRAIGHTEN)
     return " ".join(_INVISIBLE.sub("", line).split())
 
 

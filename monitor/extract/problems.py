@@ -52,7 +52,7 @@ def _heads(soup) -> str:
 def page_problem(body: bytes | str, content_type: str | None = None, http_status: int | None = None) -> str | None:
     """A short reason why a fetched page is not a policy, or None when it may be one."""
     if isinstance(body, str):
-        body = body.encode("utf-8")
+        body = body.encode("utf-8", errors="ignore")
     if http_status is not None and http_status >= 400 and not body.strip():
         return f"HTTP {http_status} error"
     if not body.strip():
@@ -96,8 +96,9 @@ def page_problem(body: bytes | str, content_type: str | None = None, http_status
     # A wall's own text (dropped from the content as a consent banner) outweighs what is left.
     if words < 100 and page_words - words > words and _COOKIE_WALL.search(raw):
         return "cookie wall"
-    if words < SHORT and (_SOFT_ERROR.search(heads) or _SOFT_ERROR.search(first_lines)):
-        return "soft error page (" + (_SOFT_ERROR.search(heads) or _SOFT_ERROR.search(first_lines)).group(0).lower() + ")"
+    error = _SOFT_ERROR.search(heads) or _SOFT_ERROR.search(first_lines) if words < SHORT else None
+    if error:
+        return f"soft error page ({error.group(0).lower()})"
     if words < 50 and _NEEDS_JS.search(content or raw):
         return "page needs JavaScript (no text without it)"
     if not words:
