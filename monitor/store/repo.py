@@ -148,20 +148,30 @@ def find_version(db: sqlite_utils.Database, company: str, when: str) -> Version:
 
 
 def save_comparison(db: sqlite_utils.Database, comparison: Comparison, report: dict,
-                    technical: bool = False) -> int:
-    """Record a comparison and its findings once; returns its id (existing or new)."""
+                    technical: bool = False, replace: bool = False) -> int:
+    """Record a comparison and its findings once; returns its id (existing or new).
+
+    `replace` refreshes an existing row in place (same id, so alerts and checks that refer to
+    it stay valid) after re-extraction has rewritten the texts of its versions."""
     old, new = comparison.old, comparison.new
     with write(db):
         existing = list(db.query("SELECT id FROM comparisons WHERE old_version_id = ? AND new_version_id = ?",
                                  [old.id, new.id]))
-        if existing:
+        if existing and not replace:
             return existing[0]["id"]
         changed = sum(1 for c in comparison.changes if c.status != "unchanged")
-        db.execute("INSERT INTO comparisons (company, old_version_id, new_version_id, material, technical, "
-                   "sections_changed, report, created_at) VALUES (?,?,?,?,?,?,?,?)",
-                   [comparison.company or new.company, old.id, new.id, int(comparison.material),
-                    int(technical), changed, json.dumps(report, ensure_ascii=False), utcnow()])
-        cid = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        if existing:
+            cid = existing[0]["id"]
+            db.execute("DELETE FROM findings WHERE comparison_id = ?", [cid])
+            db.execute("UPDATE comparisons SET material = ?, technical = ?, sections_changed = ?, report = ? "
+                       "WHERE id = ?", [int(comparison.material), int(technical), changed,
+                                        json.dumps(report, ensure_ascii=False), cid])
+        else:
+            db.execute("INSERT INTO comparisons (company, old_version_id, new_version_id, material, technical, "
+                       "sections_changed, report, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                       [comparison.company or new.company, old.id, new.id, int(comparison.material),
+                        int(technical), changed, json.dumps(report, ensure_ascii=False), utcnow()])
+            cid = db.execute("SELECT last_insert_rowid()").fetchone()[0]
         for f in comparison.findings:
             db.execute("INSERT INTO findings (comparison_id, category, material, severity, direction, summary, "
                        "section, old_value, new_value, evidence_old, evidence_new) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
