@@ -147,6 +147,62 @@ def cmd_history(args) -> int:
     return 0
 
 
+def _check_line(result) -> str:
+    if not result.ok:
+        retry = "; will retry" if result.transient else ""
+        return f"{result.company}: FAILED: {result.reason}{retry}"
+    if result.outcome == "changed" and result.comparison_id is None:
+        return f"{result.company}: first version #{result.version_id}"
+    if result.outcome == "changed":
+        return (f"{result.company}: new version #{result.version_id}"
+                f"{' with material changes' if result.material else ' (no material change)'}"
+                f"{f'; {len(result.alert_ids)} alert(s) recorded' if result.alert_ids else ''}")
+    return f"{result.company}: unchanged" + (f" ({result.reason})" if result.reason else "")
+
+
+def cmd_check(args) -> int:
+    from .alerts import deliver_pending
+    from .check import check_all
+    config, db = _open(args)
+    results = check_all(config, db, args.companies or None)
+    for result in results:
+        print(_check_line(result))
+    if any(r.alert_ids for r in results):
+        report = deliver_pending(db, config)
+        for line in report.errors + report.config_errors:
+            print(f"policymon: {line}", file=sys.stderr)
+        print(report.summary())
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_backfill(args) -> int:
+    from .check import backfill
+    from .progress import BackfillProgress
+    config, db = _open(args)
+    progress = BackfillProgress()
+    try:
+        result = backfill(config, db, args.company, start=args.from_, end=args.to, progress=progress)
+    finally:
+        progress.close()
+    if result.failed:
+        print(f"policymon: {result.failed} capture(s) could not be downloaded (first: {result.errors[0]}); "
+              f"run the backfill again to retry them", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_reextract(args) -> int:
+    from .check import reextract
+    config, db = _open(args)
+    r = reextract(config, db, args.company)
+    print(f"re-extracted {r.snapshots} snapshots of {r.companies} companies: {r.versions_changed} versions "
+          f"rewritten, {r.versions_added} added, {r.versions_removed} removed, {r.comparisons} comparisons "
+          f"recomputed; {r.rejected} snapshots are not a policy (technical upgrade: no alerts)")
+    for line in r.skipped:
+        print(f"policymon: {line}", file=sys.stderr)
+    return 1 if r.skipped else 0
+
+
 def cmd_eval(args) -> int:
     from .evaluate import evaluate, format_eval
     result = evaluate(Path(args.corpus))
@@ -247,6 +303,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "html"), default="text")
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("check", help="fetch each company's policy now, store it and record what changed")
+    p.add_argument("companies", nargs="*", metavar="COMPANY", help="default: every configured company")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backfill", help="store COMPANY's past versions from the Wayback Machine")
+    p.add_argument("company")
+    p.add_argument("--from", dest="from_", metavar="DATE", help="first capture date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    p.add_argument("--to", metavar="DATE", help="last capture date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    p.set_defaults(func=cmd_backfill)
+
+    p = sub.add_parser("reextract", help="rebuild versions from stored snapshots after an extractor upgrade")
+    p.add_argument("company", nargs="?", help="default: every configured company")
+    p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser("eval", help="score the classifier on a folder of labelled version pairs")
     p.add_argument("corpus")

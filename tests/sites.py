@@ -98,6 +98,7 @@ class Wayback:
         self.cdx_queries: list[dict] = []
         self.cdx_times: list[float] = []
         self.downloads: Counter = Counter()
+        self.broken: set[str] = set()     # capture timestamps whose download answers 503
         self._throttle: list[str | None] = []
 
     @property
@@ -154,6 +155,8 @@ class Wayback:
                       and c.mimetype != "warc/revisit"), None)
         if match is None:
             return Reply("not in archive", status=404, content_type="text/plain")
+        if timestamp in self.broken:
+            return Reply("try later", status=503, content_type="text/plain")
         self.downloads[timestamp] += 1
         return Reply(match.body, content_type=match.mimetype, delay=self.capture_delay)
 
@@ -290,6 +293,29 @@ def write_config(directory: Path, site: Site | None = None, *, companies: dict[s
     path = Path(directory) / "config.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def policy_page(notice_days: int = 30, *, retention: str = "two years", sidebar: str = "",
+                extra: str = "") -> str:
+    """A plausible privacy policy page; vary the arguments to make versions that differ."""
+    return f"""<!doctype html><html><head><title>Privacy Policy | Acme</title></head><body>
+<nav><a href="/">Home</a> <a href="/blog">Blog</a></nav>
+<div id="policy"><h1>Privacy Policy</h1>
+<h2>Information we collect</h2>
+<p>We collect the name, e-mail address and billing details you give us when you create an account,
+and the pages you visit when you use our service, so that we can provide and improve it.</p>
+<h2>How we share information</h2>
+<p>We share personal information with service providers who process it on our behalf under contract,
+and with authorities when the law requires it. We do not sell personal information.</p>
+<h2>Data retention</h2>
+<p>We keep account information for {retention} after you close your account, then delete it.</p>
+<h2>Your rights</h2>
+<p>You may access, correct or delete your personal information by writing to privacy@acme.test.</p>
+<h2>Changes to this policy</h2>
+<p>We will notify you by e-mail at least {notice_days} days before changes to this policy take effect.</p>
+{extra}</div>
+<div id="sidebar">{sidebar}</div>
+</body></html>"""
 
 
 def make_pdf(lines: list[str]) -> bytes:

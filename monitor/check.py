@@ -1,0 +1,357 @@
+"""Gathering versions: a check of the live page, a Wayback backfill, a re-extraction.
+
+Each stored capture is written in one transaction — snapshot row, version, comparison, alert
+and the check's own record together — so a process killed at any moment leaves either all of
+it or none of it, and the next run simply does the work again. Snapshot files are written
+before that transaction (atomically, content-addressed), so at worst an unreferenced file
+remains, never a half-written one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .alerts.record import alert_for_comparison, alert_for_fetch
+from .compare import compare_versions
+from .config import CompanyConfig, Config
+from .errors import FetchError, InputError
+from .extract import extract, page_problem
+from .fetch import Capture, WaybackClient, fetch_live
+from .history import record_comparison
+from .model import Snapshot, sha256_text
+from .report.json import comparison_to_json
+from .store import (add_version, ensure_company, previous_version, read_snapshot_file, save_comparison,
+                    save_snapshot, snapshots, utcnow, versions, write)
+
+_TRANSIENT_STATUS = (408, 425, 429)
+
+
+@dataclass
+class CheckResult:
+    company: str
+    outcome: str                        # changed | unchanged | failed
+    reason: str | None = None           # why it failed (or "not modified" for a 304)
+    transient: bool | None = None       # for failures: may trying again later succeed?
+    snapshot_id: int | None = None
+    version_id: int | None = None
+    comparison_id: int | None = None
+    material: bool = False
+    alert_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "failed"
+
+
+def _validators(db, slug: str, url: str) -> tuple[str | None, str | None]:
+    """ETag and Last-Modified of the last live snapshot of `url`, for a conditional GET."""
+    row = db.execute("SELECT etag, last_modified FROM snapshots WHERE company = ? AND source = 'live' AND url = ? "
+                     "ORDER BY captured_at DESC, id DESC LIMIT 1", [slug, url]).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _record_check(db, config: Config, started: str, result: CheckResult) -> CheckResult:
+    """The check row, the company's status and its alerts. Callers may hold write() already."""
+    with write(db):
+        db.execute("INSERT INTO checks (company, started_at, finished_at, outcome, reason, transient, snapshot_id, "
+                   "version_id, comparison_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                   [result.company, started, utcnow(), result.outcome, result.reason,
+                    None if result.transient is None else int(result.transient),
+                    result.snapshot_id, result.version_id, result.comparison_id])
+        if result.ok:
+            db.execute("UPDATE companies SET last_checked_at = ?, last_outcome = ?, last_error = NULL, "
+                       "consecutive_failures = 0 WHERE slug = ?", [utcnow(), result.outcome, result.company])
+        else:
+            db.execute("UPDATE companies SET last_checked_at = ?, last_outcome = 'failed', last_error = ?, "
+                       "consecutive_failures = consecutive_failures + 1 WHERE slug = ?",
+                       [utcnow(), result.reason, result.company])
+        if result.comparison_id is not None:
+            alert_id = alert_for_comparison(db, config, result.comparison_id)
+            if alert_id is not None:
+                result.alert_ids.append(alert_id)
+        alert_id = alert_for_fetch(db, config, result.company, result.ok, result.reason)
+        if alert_id is not None:
+            result.alert_ids.append(alert_id)
+    return result
+
+
+def _failed(db, config: Config, started: str, slug: str, reason: str, transient: bool) -> CheckResult:
+    return _record_check(db, config, started, CheckResult(slug, "failed", reason=reason, transient=transient))
+
+
+def check_company(config: Config, db, slug: str) -> CheckResult:
+    """One pass over one company: fetch, judge the page, store, compare, alert.
+
+    Error pages, challenges, walls and empty pages are failed checks with their reason, never
+    versions. A 304 answer to our conditional GET is an unchanged check without a snapshot."""
+    company = config.company(slug)
+    ensure_company(db, slug, company.url)
+    started = utcnow()
+    etag, last_modified = _validators(db, slug, company.url)
+    try:
+        fetched = fetch_live(company.url, etag=etag, last_modified=last_modified, user_agent=config.user_agent,
+                             timeout=config.fetch_timeout, max_bytes=config.max_page_bytes)
+    except FetchError as e:
+        return _failed(db, config, started, slug, str(e), e.transient)
+    if fetched.not_modified:
+        return _record_check(db, config, started, CheckResult(slug, "unchanged", reason="not modified (HTTP 304)"))
+    problem = page_problem(fetched.body, fetched.content_type, fetched.status)
+    if problem is None and not fetched.ok:
+        problem = f"HTTP {fetched.status}"
+    if problem:
+        transient = fetched.status >= 500 or fetched.status in _TRANSIENT_STATUS or problem.startswith("bot challenge")
+        return _failed(db, config, started, slug, f"{problem} at {fetched.final_url}", transient)
+    try:
+        text = extract(fetched.body, fetched.content_type, selector=company.selector,
+                       max_bytes=config.max_page_bytes)
+    except InputError as e:
+        return _failed(db, config, started, slug, f"{fetched.final_url}: {e}", False)
+    captured_at = utcnow()
+    with write(db):
+        snapshot, _ = save_snapshot(db, config.snapshots, company=slug, body=fetched.body, source="live",
+                                    url=company.url, captured_at=captured_at, http_status=fetched.status,
+                                    content_type=fetched.content_type, final_url=fetched.final_url,
+                                    etag=fetched.etag, last_modified=fetched.last_modified)
+        version, created = add_version(db, slug, text, captured_at=captured_at, source="live", url=company.url,
+                                       snapshot_id=snapshot.id)
+        result = CheckResult(slug, "changed" if created else "unchanged", snapshot_id=snapshot.id,
+                             version_id=version.id)
+        previous = previous_version(db, version) if created else None
+        if previous is not None:
+            result.comparison_id = record_comparison(db, previous, version, slug)
+            result.material = bool(db.execute("SELECT material FROM comparisons WHERE id = ?",
+                                              [result.comparison_id]).fetchone()[0])
+        return _record_check(db, config, started, result)
+
+
+def check_all(config: Config, db, slugs: list[str] | None = None) -> list[CheckResult]:
+    """Check the named companies (default: every configured one), each independently."""
+    companies = [config.company(s).slug for s in slugs] if slugs else sorted(config.companies)
+    return [check_company(config, db, slug) for slug in companies]
+
+
+@dataclass
+class BackfillResult:
+    company: str
+    listed: int = 0                     # usable captures the CDX API listed
+    downloaded: int = 0                 # bodies fetched from the Archive (one per new digest)
+    skipped_duplicate: int = 0          # a digest already seen: stored from the bytes we have
+    already_stored: int = 0             # stored by an earlier run: no download at all
+    rejected: int = 0                   # archived pages that are not a policy (error, challenge…)
+    failed: int = 0                     # downloads that failed; the next run tries them again
+    new_versions: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _store_capture(config: Config, db, company: CompanyConfig, capture: Capture, body: bytes,
+                   content_type: str | None, final_url: str | None) -> tuple[Snapshot, bool | None]:
+    """Snapshot plus (if it is a policy) version, in one transaction; returns (snapshot, version
+    created), where None means the archived page is not a policy."""
+    problem = page_problem(body, content_type, 200)
+    text = None
+    if problem is None:
+        try:
+            text = extract(body, content_type, selector=company.selector, max_bytes=config.max_page_bytes)
+        except InputError:
+            pass
+    with write(db):
+        snapshot, _ = save_snapshot(db, config.snapshots, company=company.slug, body=body, source="wayback",
+                                    url=capture.original, captured_at=capture.captured_at, http_status=200,
+                                    content_type=content_type, final_url=final_url)
+        if text is None:
+            return snapshot, None
+        _, created = add_version(db, company.slug, text, captured_at=capture.captured_at, source="wayback",
+                                 url=capture.original, snapshot_id=snapshot.id)
+    return snapshot, created
+
+
+def backfill(config: Config, db, slug: str, *, start: str | None = None, end: str | None = None,
+             progress=None, client: WaybackClient | None = None) -> BackfillResult:
+    """Store the Wayback Machine's captures of a company's policy as snapshots and versions.
+
+    Each distinct digest is downloaded once; a capture repeating an earlier digest is stored
+    from the bytes already kept (so a page that went back to an older text shows in the
+    history). Captures stored by an earlier run are skipped without a request, so an
+    interrupted backfill resumes where it stopped. `progress(result)` is called after each
+    capture."""
+    company = config.company(slug)
+    ensure_company(db, slug, company.url)
+    client = client or WaybackClient.from_config(config)
+    result = BackfillResult(slug)
+    stored = {(r["url"], r["captured_at"]): (r["path"], r["content_type"]) for r in db.query(
+        "SELECT url, captured_at, path, content_type FROM snapshots WHERE company = ? AND source = 'wayback'", [slug])}
+    by_digest: dict[str, tuple[str, str | None]] = {}    # digest → (snapshot file, content type)
+    for capture in client.list_captures(company.url, start=start, end=end):
+        result.listed += 1
+        known = stored.get((capture.original, capture.captured_at))
+        if known:
+            result.already_stored += 1
+            by_digest.setdefault(capture.digest, known)
+        else:
+            if capture.digest in by_digest:
+                path, content_type = by_digest[capture.digest]
+                body, final_url = read_snapshot_file(config.snapshots, path), None
+                result.skipped_duplicate += 1
+            else:
+                try:
+                    resp = client.download(capture)
+                except FetchError as e:
+                    result.failed += 1
+                    result.errors.append(str(e))
+                    if progress:
+                        progress(result)
+                    continue
+                body, content_type, final_url = resp.body, resp.content_type or capture.mimetype, resp.final_url
+                result.downloaded += 1
+            snapshot, created = _store_capture(config, db, company, capture, body, content_type, final_url)
+            by_digest[capture.digest] = (snapshot.path, content_type)
+            result.rejected += created is None
+            result.new_versions += bool(created)
+        if progress:
+            progress(result)
+    now = utcnow()
+    with write(db):
+        db.execute("UPDATE companies SET wayback_checked_at = ? WHERE slug = ?", [now, slug])
+        if start is None and end is None and not result.failed:
+            db.execute("UPDATE companies SET backfilled_at = coalesce(backfilled_at, ?) WHERE slug = ?", [now, slug])
+    return result
+
+
+@dataclass
+class ReextractResult:
+    companies: int = 0
+    snapshots: int = 0
+    rejected: int = 0                   # snapshots that are not (or no longer) a policy
+    versions_changed: int = 0           # same version, text re-derived (marked technical)
+    versions_added: int = 0             # a difference the new extractor sees (marked technical)
+    versions_removed: int = 0           # no longer distinct from the version before
+    comparisons: int = 0                # consecutive pairs compared again
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _RunStart:
+    """A snapshot (or a version without one) whose text differs from the one before it."""
+    captured_at: str
+    text: str
+    snapshot: Snapshot | None = None
+    version_id: int | None = None
+
+    @property
+    def sha256(self) -> str:
+        return sha256_text(self.text)
+
+
+def _derive(config: Config, db, company: CompanyConfig, result: ReextractResult) -> list[_RunStart]:
+    """The history the current extractor gives: snapshots (and snapshot-less versions, kept as
+    they are) in capture order, each kept only where its text differs from the one before."""
+    items: list[tuple[str, int, int, object]] = [(s.captured_at, 0, s.id, s) for s in snapshots(db, company.slug)]
+    items += [(r["captured_at"], 1, r["id"], r) for r in db.query(
+        "SELECT v.id, v.captured_at, t.text FROM versions v JOIN texts t ON t.sha256 = v.sha256 "
+        "WHERE v.company = ? AND v.snapshot_id IS NULL", [company.slug])]
+    starts: list[_RunStart] = []
+    for captured_at, kind, _, item in sorted(items, key=lambda i: i[:3]):
+        if kind == 1:
+            start = _RunStart(captured_at, item["text"], version_id=item["id"])
+        else:
+            result.snapshots += 1
+            body = read_snapshot_file(config.snapshots, item.path)
+            try:
+                if item.source == "file":     # imported by hand, as `policymon import` read it
+                    text = extract(body, filename=item.url, selector=company.selector)
+                elif page_problem(body, item.content_type, item.http_status):
+                    raise InputError("not a policy page")
+                else:
+                    text = extract(body, item.content_type, selector=company.selector,
+                                   max_bytes=config.max_page_bytes)
+            except InputError:
+                result.rejected += 1
+                continue
+            start = _RunStart(captured_at, text, snapshot=item)
+        if not starts or starts[-1].sha256 != start.sha256:
+            starts.append(start)
+    return starts
+
+
+def _referenced(db, version_id: int) -> bool:
+    return db.execute("SELECT EXISTS (SELECT 1 FROM comparisons WHERE old_version_id = ?1 OR new_version_id = ?1) "
+                      "OR EXISTS (SELECT 1 FROM checks WHERE version_id = ?1)", [version_id]).fetchone()[0] == 1
+
+
+def _rebuild(db, slug: str, starts: list[_RunStart], result: ReextractResult) -> None:
+    """Make the stored versions match `starts`, keeping every row something refers to."""
+    current = list(db.query("SELECT id, sha256, captured_at, snapshot_id FROM versions WHERE company = ? "
+                            "ORDER BY captured_at, id", [slug]))
+    by_snapshot = {r["snapshot_id"]: r for r in current if r["snapshot_id"] is not None}
+    keep: set[int] = set()
+    for start in starts:
+        if start.version_id is not None:
+            keep.add(start.version_id)
+            continue
+        db.execute("INSERT OR IGNORE INTO texts (sha256, text) VALUES (?, ?)", [start.sha256, start.text])
+        snap = start.snapshot
+        row = by_snapshot.get(snap.id)
+        if row is None:
+            db.execute("INSERT INTO versions (company, sha256, captured_at, source, url, snapshot_id, technical, "
+                       "created_at) VALUES (?,?,?,?,?,?,1,?)",
+                       [slug, start.sha256, start.captured_at, snap.source, snap.url, snap.id, utcnow()])
+            result.versions_added += 1
+            continue
+        keep.add(row["id"])
+        if row["sha256"] != start.sha256:
+            db.execute("UPDATE versions SET sha256 = ?, technical = 1 WHERE id = ?", [start.sha256, row["id"]])
+            result.versions_changed += 1
+    for row in current:
+        if row["id"] in keep:
+            continue
+        if _referenced(db, row["id"]):
+            # Alerts and checks point at it: keep it, holding the text in force at its time.
+            in_force = [s for s in starts if s.captured_at <= row["captured_at"]] or starts[:1]
+            if row["sha256"] != in_force[-1].sha256:
+                db.execute("UPDATE versions SET sha256 = ?, technical = 1 WHERE id = ?",
+                           [in_force[-1].sha256, row["id"]])
+                result.versions_changed += 1
+        else:
+            db.execute("DELETE FROM versions WHERE id = ?", [row["id"]])
+            result.versions_removed += 1
+
+
+def _stale_pairs(db, slug: str) -> list[tuple[int, int, bool]]:
+    """Consecutive version pairs whose comparison is missing (False) or was made from texts
+    the versions no longer hold (True)."""
+    rows = db.execute(
+        "WITH v AS (SELECT id, sha256, LAG(id) OVER w AS prev_id, LAG(sha256) OVER w AS prev_sha FROM versions "
+        "WHERE company = ? WINDOW w AS (ORDER BY captured_at, id)) "
+        "SELECT v.prev_id, v.id, c.id IS NOT NULL FROM v LEFT JOIN comparisons c "
+        "ON c.old_version_id = v.prev_id AND c.new_version_id = v.id "
+        "WHERE v.prev_id IS NOT NULL AND (c.id IS NULL OR json_extract(c.report, '$.old.sha256') IS NOT v.prev_sha "
+        "OR json_extract(c.report, '$.new.sha256') IS NOT v.sha256)", [slug]).fetchall()
+    return [(old, new, bool(exists)) for old, new, exists in rows]
+
+
+def reextract(config: Config, db, slug: str | None = None) -> ReextractResult:
+    """Rebuild versions from stored snapshots with the current extractor, without fetching.
+
+    Versions are derived data, so they are rewritten in place (same ids, so alerts and checks
+    that refer to them stay valid) and marked technical; then every consecutive pair whose
+    comparison is missing or was made from the old texts is compared again. Nothing here
+    raises an alert: a better extractor is not a policy change. An interrupted run is
+    completed by the next one (stale comparisons are recognised by their texts' hashes)."""
+    result = ReextractResult()
+    for company in [config.company(slug)] if slug else [config.companies[s] for s in sorted(config.companies)]:
+        seen = result.snapshots
+        starts = _derive(config, db, company, result)
+        if not starts:
+            if result.snapshots > seen:
+                result.skipped.append(f"{company.slug}: no stored snapshot extracts to a policy; versions kept")
+            continue
+        result.companies += 1
+        with write(db):
+            _rebuild(db, company.slug, starts, result)
+        stale = _stale_pairs(db, company.slug)
+        if stale:
+            by_id = {v.id: v for v in versions(db, company.slug)}
+            for old_id, new_id, exists in stale:
+                comparison = compare_versions(by_id[old_id], by_id[new_id], company=company.slug)
+                save_comparison(db, comparison, comparison_to_json(comparison), replace=exists)
+                result.comparisons += 1
+    return result
