@@ -1,0 +1,122 @@
+"""Classify a comparison: say which changes matter, why, and with what evidence.
+
+Claims, not edits: the sentences of changed sections that differ between the versions (after
+case, punctuation, quotes and Markdown are set aside) are read for claims through the lexicon
+(lexicon/*.toml); a finding arises only where a claim appears, disappears or changes value.
+Reworded sentences, moved text, typo fixes and new dates are therefore silent. Transfer
+frameworks are compared per whole version and judged against each version's capture date.
+
+A material change made while the policy's own "last updated"/"effective" date stays the same
+is reported as a `notice` finding with rule "silent-change" and material=False: it describes
+how the change was announced, not a new commitment, so it must not make an otherwise
+editorial comparison material or add a category to an alert that is already material for
+other reasons.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from ..model import SEVERITY_RANK, Change, Finding, Version
+from .assess import VersionClaims, findings, pair_claims, significant
+from .claims import sentence_claims
+from .dates import policy_dates
+from .frameworks import capture_date, framework_uses, out_of_date, relied
+from .text import Sentence, section_sentences
+
+__all__ = ["classify"]
+
+
+def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Finding]:
+    """Findings for one comparison, material first and highest severity first."""
+    old_all = [s for c in changes for sec in c.old for s in section_sentences(sec)]
+    new_all = [s for c in changes for sec in c.new for s in section_sentences(sec)]
+    removed, added = _residual(changes)
+    claim_changes = pair_claims([c for s in removed for c in sentence_claims(s)],
+                                [c for s in added for c in sentence_claims(s)])
+    out = findings(significant(claim_changes, VersionClaims(old_all), VersionClaims(new_all)))
+    out += _transfer_findings(old_all, new_all, old, new)
+    out += _silent_change(out, old, new)
+    return sorted(out, key=lambda f: (not f.material, SEVERITY_RANK.get(f.severity, 9), f.category))
+
+
+def _residual(changes: Sequence[Change]) -> tuple[list[Sentence], list[Sentence]]:
+    """Sentences of changed sections present on only one side; identical sentences cancel
+    anywhere in the comparison, so text moved between sections is not a change."""
+    old_s: list[Sentence] = []
+    new_s: list[Sentence] = []
+    for c in changes:
+        if c.status == "unchanged" or c.old_text == c.new_text:
+            continue
+        old_s += [s for sec in c.old for s in section_sentences(sec)]
+        new_s += [s for sec in c.new for s in section_sentences(sec)]
+    common = Counter(s.key for s in old_s) & Counter(s.key for s in new_s)
+    return _minus(old_s, common), _minus(new_s, common)
+
+
+def _minus(sentences: list[Sentence], common: Counter) -> list[Sentence]:
+    left = Counter(common)
+    out = []
+    for s in sentences:
+        if left[s.key] > 0:
+            left[s.key] -= 1
+        else:
+            out.append(s)
+    return out
+
+
+def _names(uses) -> str:
+    return ", ".join(u.framework.name for u in uses) or "none stated"
+
+
+def _transfer_findings(old_all: list[Sentence], new_all: list[Sentence], old: Version, new: Version) -> list[Finding]:
+    old_uses, new_uses = framework_uses(old_all), framework_uses(new_all)
+    old_relied, new_relied = relied(old_uses), relied(new_uses)
+    out: list[Finding] = []
+    lost = [u for k, u in old_relied.items() if k not in new_relied]
+    gained = [u for k, u in new_relied.items() if k not in old_relied]
+    new_day, old_day = capture_date(new.captured_at), capture_date(old.captured_at)
+    if lost or gained:
+        still = [u.framework.name for u in lost if u.framework.id in new_uses]
+        if lost and gained:
+            text, direction = f"Transfers now rely on {_names(gained)} instead of {_names(lost)}", "neutral"
+        elif gained:
+            text, direction = f"Transfers now also rely on {_names(gained)}", "stronger"
+        else:
+            fell = all(out_of_date(u.framework, new_day) for u in lost)
+            text, direction = f"No longer relies on {_names(lost)} for transfers", "neutral" if fell else "weaker"
+        if still:
+            text += f" ({', '.join(still)} still mentioned)"
+        where = (gained or lost)[0].sentence
+        out.append(Finding(
+            category="transfer", material=True, severity="high" if direction == "weaker" else "medium",
+            direction=direction, summary=text, section=where.section or None,
+            old_value=_names(old_relied.values()), new_value=_names(new_relied.values()),
+            evidence_old=lost[0].sentence.text if lost else None,
+            evidence_new=gained[0].sentence.text if gained else None, rule="transfer.frameworks"))
+    for key, use in new_relied.items():
+        why = out_of_date(use.framework, new_day)
+        if not why:
+            continue
+        before = old_relied.get(key)
+        already = before is not None and out_of_date(before.framework, old_day) is not None
+        out.append(Finding(
+            category="transfer", material=not already, severity="high", direction="weaker",
+            summary=f"Relies on {use.framework.name} on {new_day.isoformat()}, {why}",
+            section=use.sentence.section or None, new_value=use.framework.name,
+            evidence_new=use.sentence.text, rule="transfer.out-of-date"))
+    return out
+
+
+def _silent_change(found: list[Finding], old: Version, new: Version) -> list[Finding]:
+    if not any(f.material for f in found):
+        return []
+    old_dates, new_dates = policy_dates(old.text), policy_dates(new.text)
+    if not old_dates or old_dates != new_dates:
+        return []
+    shown = " / ".join(new_dates)
+    return [Finding(
+        category="notice", material=False, severity="medium", direction="weaker",
+        summary=f"Material changes made without a new policy date (still {shown})",
+        old_value=shown, new_value=shown, rule="silent-change")]
+

@@ -1,0 +1,39 @@
+"""The policy's own date ("Last updated", "Effective"), to catch changes made without a new date."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from .lexicon import LEXICON
+from .text import lower_form
+
+_MARKUP = re.compile(r"[*_#|]+")
+_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y", "%Y-%m-%d",
+            "%m-%d-%Y", "%m/%d/%Y", "%d.%m.%Y", "%m-%d-%y", "%m/%d/%y")
+
+
+def normalise_date(raw: str) -> str:
+    """ISO form when the date parses ("23rd May, 2018" -> 2018-05-23), else the text itself."""
+    cleaned = " ".join(raw.replace(",", " ").replace(".", " ").split()) if "-" not in raw and "/" not in raw else raw
+    for suffix in ("st", "nd", "rd", "th"):
+        cleaned = " ".join(w[:-2] if w[:-2].isdigit() and w.endswith(suffix) else w for w in cleaned.split())
+    for fmt in _FORMATS:
+        try:
+            parsed = datetime.strptime(cleaned.title() if "%b" in fmt.lower() else cleaned, fmt)
+        except ValueError:
+            continue
+        return parsed.strftime("%Y-%m" if fmt in ("%B %Y", "%b %Y") else "%Y-%m-%d")
+    return raw.strip()
+
+
+def policy_dates(text: str) -> tuple[str, ...]:
+    """Every date the policy gives itself, normalised, in order of appearance."""
+    low = lower_form(_MARKUP.sub(" ", text))
+    found: list[tuple[int, str]] = []
+    for pattern in LEXICON.policy_date:
+        found.extend((m.start(), normalise_date(m.group("date"))) for m in pattern.finditer(low))
+    out: list[str] = []
+    for _, d in sorted(found):
+        if d not in out:
+            out.append(d)
+    return tuple(out)
