@@ -122,3 +122,13 @@ def test_stylesheet_stacks_columns_on_phones_and_prints_cleanly():
     assert ".row { grid-template-columns: minmax(0, 1fr); }" in phone
     assert "@media print" in style
     assert 'name="viewport"' in html
+
+
+def test_a_run_of_unchanged_sections_folds_into_one_line_naming_them():
+    base = sample_comparison()
+    same = tuple(section_pair("unchanged", t, t, (("=", f"{t} text."),)) for t in ("A", "B", "C", "D"))
+    html = render(Comparison(base.old, base.new, same + base.changes[1:], (), "acme"), "html")
+    group = html[html.index('<details class="group">'):]
+    assert group.count('<details class="change st-unchanged"') == 4
+    assert "4 sections <span class=\"note\">A · B · C · and 1 more</span>" in group
+    assert html.count('<details class="group">') == 1

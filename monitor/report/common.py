@@ -26,7 +26,7 @@ def version_label(version: Version, fallback: str) -> str:
 
 
 def capture_link(source: str, captured_at: str | None, url: str | None) -> str | None:
-    """Where a person can see the capture: the Wayback page for archived ones, the page for live ones."""
+    """Where a person can see the capture: the Wayback page for archived ones, else the URL itself."""
     if not url or not url.startswith(("http://", "https://")):
         return None
     if source == "wayback":
@@ -34,7 +34,7 @@ def capture_link(source: str, captured_at: str | None, url: str | None) -> str |
             return url
         stamp = re.sub(r"\D", "", captured_at or "")[:14]
         return f"{WAYBACK}/web/{stamp}/{url}" if stamp else None
-    return url if source == "live" else None
+    return url
 
 
 def plural(n: int, word: str) -> str:

@@ -8,8 +8,10 @@ from importlib.resources import files
 
 from ..model import Change, Comparison, Finding, Version
 from .common import (SOURCE_NAMES, anchor, capture_link, change_diff, change_title, counts_phrase,
-                     finding_change, ordered_findings, plural, shows_diff, verdict_phrase, version_label)
+                     finding_change, ordered_findings, plural, section_title, shows_diff, verdict_phrase,
+                     version_label)
 
+GROUP_NAMES = 3   # section titles named on a folded run of unchanged sections
 FOLD_KEEP = 1     # unchanged paragraphs shown either side of a changed one, like diff context
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 
@@ -168,6 +170,33 @@ def change_html(index: int, change: Change, old_label: str, new_label: str) -> s
             f"<div class=\"pair\">{roles}{rows}</div></section>")
 
 
+def _sections_html(changes: tuple[Change, ...], old_label: str, new_label: str) -> list[str]:
+    """Every change in order; a run of unchanged sections folds into one line naming them."""
+    out: list[str] = []
+    run: list[tuple[int, Change]] = []
+
+    def fold() -> None:
+        items = [change_html(i, c, old_label, new_label) for i, c in run]
+        if len(run) > 1:
+            titles = [section_title(c.title) for _, c in run]
+            names = " · ".join(titles[:GROUP_NAMES]) + (f" · and {len(titles) - GROUP_NAMES} more"
+                                                         if len(titles) > GROUP_NAMES else "")
+            items = [f"<details class=\"group\"><summary><span class=\"status st-unchanged\">unchanged</span> "
+                     f"{len(run)} sections <span class=\"note\">{e(names)}</span></summary>"
+                     + "".join(items) + "</details>"]
+        out.extend(items)
+        run.clear()
+
+    for i, change in enumerate(changes):
+        if change.status == "unchanged":
+            run.append((i, change))
+            continue
+        fold()
+        out.append(change_html(i, change, old_label, new_label))
+    fold()
+    return out
+
+
 def render_html(comparison: Comparison) -> str:
     company = comparison.company or "policy"
     old, new = version_label(comparison.old, "old"), version_label(comparison.new, "new")
@@ -185,7 +214,7 @@ def render_html(comparison: Comparison) -> str:
                 "<h2 id=\"sections-h\">Sections</h2>",
                 "<p class=\"legend\">Words <del>removed</del> and <ins>added</ins>; unchanged sections "
                 "are folded.</p>"]
-    sections += [change_html(i, c, old, new) for i, c in enumerate(comparison.changes)]
+    sections += _sections_html(comparison.changes, old, new)
     if not comparison.changes:
         sections.append("<p class=\"none\">Both versions are empty.</p>")
     sections.append("</section>")
