@@ -133,6 +133,34 @@ def test_plan_refuses_a_bad_cron_before_changing_anything(config, tmp_path):
     assert daemon.config is config
 
 
+@pytest.fixture
+def paused(config):
+    """A daemon whose scheduler holds its jobs but runs none."""
+    daemon = Daemon(config)
+    daemon.apply(config)
+    daemon.scheduler.start(paused=True)
+    yield daemon
+    daemon.scheduler.shutdown(wait=False)
+
+
+def test_reload_keeps_unchanged_jobs_and_replaces_changed_ones(config, paused):
+    daemon = paused
+    acme, globex = daemon.scheduler.get_job("check:acme"), daemon.scheduler.get_job("check:globex")
+    config.path.write_text(config.path.read_text().replace('interval = "1d"', 'interval = "2d"'))
+    added, removed = daemon.apply(load_config(config.path))
+    assert (added, removed) == (0, 0)
+    assert daemon.scheduler.get_job("check:acme").trigger is acme.trigger
+    assert daemon.scheduler.get_job("check:globex").trigger.interval == timedelta(days=2) != globex.trigger.interval
+
+
+def test_reload_removes_the_jobs_of_a_company_taken_out_of_config(config, paused):
+    daemon = paused
+    text = config.path.read_text()
+    config.path.write_text(text[:text.index("[companies.globex]")] + text[text.index("[companies.initech]"):])
+    assert daemon.apply(load_config(config.path)) == (0, 1)
+    assert {j.id for j in daemon.scheduler.get_jobs() if "globex" in j.id} == set()
+
+
 def test_host_gate_spaces_checks_of_one_host_but_not_of_others():
     gate = HostGate()
     assert gate.reserve({"acme.test"}, 2.0) == 0

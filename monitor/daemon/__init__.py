@@ -27,10 +27,9 @@ __all__ = ["run_daemon"]
 
 def _stamp(path: Path):
     try:
-        st = path.stat()
+        return path.stat().st_mtime_ns
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size
 
 
 def _reload(daemon: Daemon, path: Path, why: str) -> None:

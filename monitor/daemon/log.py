@@ -51,7 +51,8 @@ class JsonFormatter(logging.Formatter):
 
 def setup_logging(log_format: str = "text", stream=None) -> None:
     """Route every logger to one stderr handler: policymon at INFO, libraries at WARNING.
-    APScheduler's own chatter is muted; the daemon logs missed and skipped runs itself."""
+    APScheduler's chatter and the outbox's per-delivery lines are muted: the daemon logs missed
+    and skipped runs and one line per delivery round itself."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
@@ -61,3 +62,4 @@ def setup_logging(log_format: str = "text", stream=None) -> None:
     root.setLevel(logging.WARNING)
     logging.getLogger("policymon").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    logging.getLogger("policymon.alerts").setLevel(logging.ERROR)

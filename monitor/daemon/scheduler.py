@@ -7,6 +7,7 @@ a bounded pool; the Archive has its own single worker so a long backfill never d
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -21,11 +22,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from ..alerts.outbox import deliver_pending
+from ..check import backfill, check_company
 from ..config import Config
 from ..errors import PolicymonError
-from ..store import company_row, ensure_company, open_db, utcnow, write
+from ..fetch import WaybackClient
+from ..store import company_row, open_db
 from .log import event
-from .timing import archive_due, check_trigger, interval_of, jitter_for, next_due, parse_time
+from .timing import archive_due, check_trigger, interval_of, next_due, parse_time
 
 MISFIRE_GRACE = 7 * 86400     # a run late for any reason still runs (once, thanks to coalesce)
 FIRST_DELAY = 1.0             # an overdue company is checked this soon after start or reload
@@ -62,6 +66,7 @@ class JobSpec:
     args: tuple
     trigger: object
     executor: str
+    basis: tuple = ()     # the settings its timing follows: while they stay the same, a reload keeps the job
 
 
 def _hosts(urls) -> set[str]:
@@ -76,6 +81,9 @@ class Daemon:
         self._local = threading.local()
         self._state = threading.Condition()
         self._inflight: dict[str, float] = {}      # task name -> monotonic start
+        self._archive_client = None
+        self._basis: dict[str, tuple] = {}
+        self._delivery_problems: list[str] = []
         self.scheduler = BackgroundScheduler(
             executors={"checks": ThreadPoolExecutor(config.workers),
                        "archive": ThreadPoolExecutor(1),
@@ -108,28 +116,33 @@ class Daemon:
                 step = min(1.0, interval_of(config, company) / len(config.companies))
                 start = now + timedelta(seconds=FIRST_DELAY + overdue * step)
                 overdue += 1
+            basis = (company, config.interval)
             specs.append(JobSpec(f"check:{slug}", "run_check", (slug,), check_trigger(config, company, start),
-                                 "checks"))
+                                 "checks", basis))
             if late and company.cron:     # a cron company keeps its times and catches up once
-                specs.append(JobSpec(f"catch-up:{slug}", "run_check", (slug,), DateTrigger(start), "checks"))
+                specs.append(JobSpec(f"catch-up:{slug}", "run_check", (slug,), DateTrigger(start), "checks", basis))
+            # No jitter here: the single Archive worker already spreads companies out.
             due = archive_due(config, parse_time(row.get("backfilled_at")), parse_time(row.get("wayback_checked_at")), now)
             if due <= now:
                 due = now + timedelta(seconds=ARCHIVE_DELAY + archive_queue)
                 archive_queue += 1
             specs.append(JobSpec(f"archive:{slug}", "run_archive", (slug,),
-                                 IntervalTrigger(seconds=config.wayback_refresh, start_date=due, timezone=timezone.utc,
-                                                 jitter=jitter_for(config.wayback_refresh)), "archive"))
+                                 IntervalTrigger(seconds=config.wayback_refresh, start_date=due, timezone=timezone.utc),
+                                 "archive",
+                                 (company.url, config.wayback_refresh)))
         specs.append(JobSpec("deliver", "run_delivery", (),
                              IntervalTrigger(seconds=config.deliver_every, start_date=now, timezone=timezone.utc),
-                             "delivery"))
+                             "delivery", (config.deliver_every,)))
         return specs
 
     def apply(self, config: Config) -> tuple[int, int]:
-        """Switch to `config`: rebuild every job. Returns (companies added, companies removed)."""
+        """Switch to `config`: add, replace or remove jobs so they match it. A job whose settings did
+        not change is kept as it is, so a reload never delays a check already due.
+        Returns (companies added, companies removed)."""
         if (config.database, config.snapshots, config.workers) != \
                 (self.config.database, self.config.snapshots, self.config.workers):
             event("reload", "partial", detail="[storage] paths and [schedule] workers change only on restart; "
-                                             "keeping the running ones", level=30)
+                                             "keeping the running ones", level=logging.WARNING)
             config = _keep_fixed(config, self.config)
         specs = self.plan(config)
         before = set(self.config.companies)
@@ -139,8 +152,11 @@ class Daemon:
             if job.id not in wanted:
                 job.remove()
         for s in specs:
+            if self._basis.get(s.id) == s.basis and self.scheduler.get_job(s.id) is not None:
+                continue
             self.scheduler.add_job(getattr(self, s.func), s.trigger, args=s.args, id=s.id, name=s.id,
                                    executor=s.executor, replace_existing=True)
+        self._basis = {s.id: s.basis for s in specs}
         return len(set(config.companies) - before), len(before - set(config.companies))
 
     def start(self) -> None:
@@ -165,7 +181,6 @@ class Daemon:
                 self._state.notify_all()
 
     def run_check(self, slug: str) -> None:
-        from ..check import check_company
         config = self.config
         company = config.companies.get(slug)
         if company is None:
@@ -179,19 +194,19 @@ class Daemon:
             try:
                 result = check_company(config, self.db(), slug)
             except PolicymonError as e:
-                event("check", "failed", company=slug, duration=time.monotonic() - started, detail=str(e))
+                event("check", "failed", company=slug, duration=time.monotonic() - started, detail=str(e),
+                      level=logging.WARNING)
                 return
             except Exception as e:     # a bug in one check must not stop the watch over the others
                 event("check", "error", company=slug, duration=time.monotonic() - started,
-                      detail=f"{type(e).__name__}: {e}", level=40)
+                      detail=f"{type(e).__name__}: {e}", level=logging.ERROR)
                 return
-            outcome, detail = _describe(result)
-            event("check", outcome, company=slug, duration=time.monotonic() - started, detail=detail)
-            if outcome not in ("unchanged", "not-modified"):
+            event("check", result.outcome, company=slug, duration=time.monotonic() - started,
+                  detail=_check_detail(result), level=logging.INFO if result.ok else logging.WARNING)
+            if result.alert_ids:
                 self.wake_delivery()
 
     def run_archive(self, slug: str) -> None:
-        from ..check import backfill
         config = self.config
         company = config.companies.get(slug)
         if company is None:
@@ -206,24 +221,32 @@ class Daemon:
             action = "backfill" if first else "wayback-refresh"
             started = time.monotonic()
             try:
-                result = backfill(config, db, slug, start=None if first else since - timedelta(days=1),
-                                  progress=self._archive_progress)
+                result = backfill(config, db, slug, progress=self._archive_progress, client=self._wayback(config),
+                                  start=None if first else f"{since - timedelta(days=1):%Y-%m-%d}")
             except Stopping:
                 event(action, "abandoned", company=slug, duration=time.monotonic() - started,
                       detail="stopping; the next run resumes where this one left off")
                 return
             except Exception as e:
-                transient = getattr(e, "transient", False)
-                detail = str(e) if isinstance(e, PolicymonError) else f"{type(e).__name__}: {e}"
-                event(action, "failed", company=slug, duration=time.monotonic() - started, detail=detail,
-                      level=30 if transient or isinstance(e, PolicymonError) else 40)
-                if first:
-                    self._retry_archive(slug, min(ARCHIVE_RETRY, config.wayback_refresh))
-                return
-            _mark_archived(db, slug, company.url)
-            outcome, detail = _describe(result)
-            event(action, outcome, company=slug, duration=time.monotonic() - started, detail=detail)
-            self.wake_delivery()
+                known = isinstance(e, PolicymonError)
+                event(action, "failed", company=slug, duration=time.monotonic() - started,
+                      detail=str(e) if known else f"{type(e).__name__}: {e}",
+                      level=logging.WARNING if known else logging.ERROR)
+                result = None
+            if result is not None:
+                event(action, "partial" if result.failed else "ok", company=slug, duration=time.monotonic() - started,
+                      detail=f"{result.listed} listed, {result.downloaded} downloaded, {result.new_versions} new "
+                             f"versions, {result.failed} failed" + (f": {result.errors[0]}" if result.errors else ""),
+                      level=logging.WARNING if result.failed else logging.INFO)
+            if first and (result is None or result.failed):
+                self._retry_archive(slug, min(ARCHIVE_RETRY, config.wayback_refresh))
+
+    def _wayback(self, config: Config):
+        """One client for every backfill, so the Archive's per-minute budget holds across companies."""
+        key = (config.wayback_endpoint, config.wayback_cdx_per_minute, config.user_agent, config.fetch_timeout)
+        if self._archive_client is None or self._archive_client[0] != key:
+            self._archive_client = (key, WaybackClient.from_config(config))
+        return self._archive_client[1]
 
     def _archive_progress(self, *args, **kwargs) -> None:
         if self.stopping.is_set():
@@ -237,20 +260,26 @@ class Daemon:
             pass      # the company left config.toml meanwhile
 
     def run_delivery(self) -> None:
-        from ..alerts.outbox import deliver_pending
         with self._task("deliver") as go:
             if not go:
                 return
             started = time.monotonic()
             try:
-                result = deliver_pending(self.db(), self.config)
+                report = deliver_pending(self.db(), self.config)
             except Exception as e:     # the outbox keeps everything; the next round retries
                 detail = str(e) if isinstance(e, PolicymonError) else f"{type(e).__name__}: {e}"
-                event("deliver", "failed", duration=time.monotonic() - started, detail=detail, level=30)
+                event("deliver", "failed", duration=time.monotonic() - started, detail=detail, level=logging.WARNING)
                 return
-            outcome, detail = _describe(result)
-            if outcome != "idle":
-                event("deliver", outcome, duration=time.monotonic() - started, detail=detail)
+            if report.config_errors != self._delivery_problems:      # said once, not every round
+                self._delivery_problems = report.config_errors
+                for problem in report.config_errors:
+                    event("deliver", "blocked", detail=problem, level=logging.WARNING)
+            if report.sent or report.retrying or report.failed:
+                outcome = "failed" if report.failed else "retrying" if report.retrying else "sent"
+                detail = f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed" + \
+                    (f": {report.errors[0]}" if report.errors else "")
+                event("deliver", outcome, duration=time.monotonic() - started, detail=detail,
+                      level=logging.INFO if outcome == "sent" else logging.WARNING)
 
     def wake_delivery(self) -> None:
         """Deliver now rather than at the next round: a fresh alert should not wait."""
@@ -264,10 +293,10 @@ class Daemon:
             return
         kind, _, slug = ev.job_id.partition(":")
         if ev.code == EVENT_JOB_MAX_INSTANCES:
-            event(kind, "skipped", company=slug, detail="the previous run is still going", level=30)
+            event(kind, "skipped", company=slug, detail="the previous run is still going", level=logging.WARNING)
         else:
             event(kind, "missed", company=slug, detail=f"was due at {ev.scheduled_run_time:%Y-%m-%dT%H:%M:%S%z}",
-                  level=30)
+                  level=logging.WARNING)
 
     # -- stop -------------------------------------------------------------------------------
 
@@ -287,16 +316,12 @@ def _keep_fixed(new: Config, old: Config) -> Config:
     return replace(new, database=old.database, snapshots=old.snapshots, workers=old.workers)
 
 
-def _mark_archived(db, slug: str, url: str) -> None:
-    ensure_company(db, slug, url)
-    now = utcnow()
-    with write(db):
-        db.execute("UPDATE companies SET backfilled_at = coalesce(backfilled_at, ?), wayback_checked_at = ? "
-                   "WHERE slug = ?", [now, now, slug])
-
-
-def _describe(result) -> tuple[str, str | None]:
-    """(outcome, detail) of whatever a pipeline call returned, for the one-line log."""
-    outcome = getattr(result, "outcome", None) or "ok"
-    summary = getattr(result, "summary", None)
-    return outcome, summary() if callable(summary) else summary
+def _check_detail(result) -> str | None:
+    if result.outcome == "failed":
+        return f"{result.reason} ({'transient' if result.transient else 'needs attention'})"
+    if result.outcome == "changed":
+        text = f"new version #{result.version_id}" if result.comparison_id else f"first version #{result.version_id}"
+        if result.comparison_id:
+            text += ", material changes" if result.material else ", no material change"
+        return text + (f", {len(result.alert_ids)} alert(s)" if result.alert_ids else "")
+    return result.reason
