@@ -50,9 +50,9 @@ def test_json_gives_each_version_with_capture_link_and_material_findings():
 
 def test_html_draws_one_row_per_version_linking_each_report():
     page = Page(render_history("acme", rows(), "html"))
-    versions = [a for a in page.named("li") if a.get("class", "").startswith("version")]
+    versions = [a for a in page.named("li") if a.get("class", "").startswith("entry")]
     assert [v["id"] for v in versions] == ["v1", "v2", "v3"]
-    assert [v["class"] for v in versions] == ["version", "version", "version material"]
+    assert [v["class"] for v in versions] == ["entry", "entry", "entry material"]
     reports = [a["href"] for a in page.named("a") if a.get("class") == "report"]
     assert reports == ["acme-1-2.html", "acme-2-3.html"]
 

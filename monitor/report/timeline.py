@@ -97,7 +97,7 @@ def _row_html(r: HistoryRow) -> str:
     date = r.captured_at[:10] if r.captured_at else "undated"
     when = f"<time class=\"when\" datetime=\"{e(r.captured_at)}\">{e(date)}</time>" if r.captured_at \
         else f"<span class=\"when\">{e(date)}</span>"
-    cls = "version material" if r.material and not r.technical else "version"
+    cls = "entry material" if r.material and not r.technical else "entry"
     ident = f" id=\"v{r.version_id}\"" if r.version_id is not None else ""
     out = [f"<li class=\"{cls}\"{ident}>",
            f"<p>{when} · <span class=\"source\">{source_html(r.source, r.captured_at, r.url)}</span> · "
