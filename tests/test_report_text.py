@@ -91,6 +91,16 @@ def test_width_wraps_lines_without_losing_words():
     assert narrow.split() == wide.split()
 
 
+def test_width_zero_means_no_wrapping():
+    comparison = sample_comparison()
+    assert render(comparison, "text", width=0) == render(comparison, "text")
+
+
+def test_negative_width_is_an_input_error():
+    with pytest.raises(InputError, match="--width"):
+        render(sample_comparison(), "text", width=-5)
+
+
 def test_color_paints_deletions_red_and_insertions_green():
     out = render(sample_comparison(), "text", color=True)
     assert "\x1b[31m30\x1b[0m\x1b[32m7\x1b[0m" in out

@@ -30,6 +30,8 @@ def render(comparison: Comparison, fmt: str, *, color: bool = False, width: int 
     if fmt == "html":
         return render_html(comparison)
     if fmt == "text":
+        if width is not None and width < 0:
+            raise InputError(f"--width must be 0 (no wrapping) or a number of columns, not {width}")
         return render_text(comparison, color=color, width=width, context=check_context(context))
     if fmt == "markdown":
         return render_markdown(comparison, context=check_context(context))
