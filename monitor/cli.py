@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,8 +51,10 @@ def _emit(args, text: str) -> None:
 
 def _show_comparison(args, comparison) -> None:
     from .report import render
-    _emit(args, render(comparison, args.format, color=_use_color(args), width=args.width,
-                       context=args.context))
+    width = args.width
+    if width is None and args.output is None and sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    _emit(args, render(comparison, args.format, color=_use_color(args), width=width, context=args.context))
 
 
 def cmd_compare(args) -> int:
