@@ -9,6 +9,7 @@ remains, never a half-written one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .alerts.record import alert_for_comparison, alert_for_fetch
 from .compare import compare_versions
@@ -78,6 +79,24 @@ def _failed(db, config: Config, started: str, slug: str, reason: str, transient:
     return _record_check(db, config, started, CheckResult(slug, "failed", reason=reason, transient=transient))
 
 
+def _policy_text(config: Config, company: CompanyConfig, body: bytes, content_type: str | None,
+                 status: int | None, accepted: set[str]) -> tuple[str | None, str | None]:
+    """(text, None) for a policy page, (None, reason) for anything else.
+
+    page_problem costs as much as extract, so it is skipped when the text is one already
+    accepted as a policy (most fetches of a page that did not change): a challenge or error
+    page never extracts to a real policy's text."""
+    try:
+        text = extract(body, content_type, selector=company.selector, max_bytes=config.max_page_bytes)
+    except InputError as e:
+        return None, page_problem(body, content_type, status) or str(e)
+    if sha256_text(text) not in accepted:
+        problem = page_problem(body, content_type, status)
+        if problem:
+            return None, problem
+    return text, None
+
+
 def check_company(config: Config, db, slug: str) -> CheckResult:
     """One pass over one company: fetch, judge the page, store, compare, alert.
 
@@ -94,17 +113,17 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
         return _failed(db, config, started, slug, str(e), e.transient)
     if fetched.not_modified:
         return _record_check(db, config, started, CheckResult(slug, "unchanged", reason="not modified (HTTP 304)"))
-    problem = page_problem(fetched.body, fetched.content_type, fetched.status)
-    if problem is None and not fetched.ok:
-        problem = f"HTTP {fetched.status}"
+    if fetched.ok:
+        latest = db.execute("SELECT sha256 FROM versions WHERE company = ? ORDER BY captured_at DESC, id DESC "
+                            "LIMIT 1", [slug]).fetchone()
+        text, problem = _policy_text(config, company, fetched.body, fetched.content_type, fetched.status,
+                                     {latest[0]} if latest else set())
+    else:
+        text, problem = None, page_problem(fetched.body, fetched.content_type, fetched.status) or \
+            f"HTTP {fetched.status}"
     if problem:
         transient = fetched.status >= 500 or fetched.status in _TRANSIENT_STATUS or problem.startswith("bot challenge")
         return _failed(db, config, started, slug, f"{problem} at {fetched.final_url}", transient)
-    try:
-        text = extract(fetched.body, fetched.content_type, selector=company.selector,
-                       max_bytes=config.max_page_bytes)
-    except InputError as e:
-        return _failed(db, config, started, slug, f"{fetched.final_url}: {e}", False)
     captured_at = utcnow()
     with write(db):
         snapshot, _ = save_snapshot(db, config.snapshots, company=slug, body=fetched.body, source="live",
@@ -143,16 +162,10 @@ class BackfillResult:
 
 
 def _store_capture(config: Config, db, company: CompanyConfig, capture: Capture, body: bytes,
-                   content_type: str | None, final_url: str | None) -> tuple[Snapshot, bool | None]:
+                   content_type: str | None, final_url: str | None, accepted: set[str]) -> tuple[Snapshot, bool | None]:
     """Snapshot plus (if it is a policy) version, in one transaction; returns (snapshot, version
     created), where None means the archived page is not a policy."""
-    problem = page_problem(body, content_type, 200)
-    text = None
-    if problem is None:
-        try:
-            text = extract(body, content_type, selector=company.selector, max_bytes=config.max_page_bytes)
-        except InputError:
-            pass
+    text, _ = _policy_text(config, company, body, content_type, 200, accepted)
     with write(db):
         snapshot, _ = save_snapshot(db, config.snapshots, company=company.slug, body=body, source="wayback",
                                     url=capture.original, captured_at=capture.captured_at, http_status=200,
@@ -161,6 +174,7 @@ def _store_capture(config: Config, db, company: CompanyConfig, capture: Capture,
             return snapshot, None
         _, created = add_version(db, company.slug, text, captured_at=capture.captured_at, source="wayback",
                                  url=capture.original, snapshot_id=snapshot.id)
+    accepted.add(sha256_text(text))
     return snapshot, created
 
 
@@ -180,6 +194,7 @@ def backfill(config: Config, db, slug: str, *, start: str | None = None, end: st
     stored = {(r["url"], r["captured_at"]): (r["path"], r["content_type"]) for r in db.query(
         "SELECT url, captured_at, path, content_type FROM snapshots WHERE company = ? AND source = 'wayback'", [slug])}
     by_digest: dict[str, tuple[str, str | None]] = {}    # digest → (snapshot file, content type)
+    accepted: set[str] = set()                           # texts known to be the policy
     for capture in client.list_captures(company.url, start=start, end=end):
         result.listed += 1
         known = stored.get((capture.original, capture.captured_at))
@@ -202,7 +217,8 @@ def backfill(config: Config, db, slug: str, *, start: str | None = None, end: st
                     continue
                 body, content_type, final_url = resp.body, resp.content_type or capture.mimetype, resp.final_url
                 result.downloaded += 1
-            snapshot, created = _store_capture(config, db, company, capture, body, content_type, final_url)
+            snapshot, created = _store_capture(config, db, company, capture, body, content_type, final_url,
+                                               accepted)
             by_digest[capture.digest] = (snapshot.path, content_type)
             result.rejected += created is None
             result.new_versions += bool(created)
@@ -236,7 +252,7 @@ class _RunStart:
     snapshot: Snapshot | None = None
     version_id: int | None = None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return sha256_text(self.text)
 
@@ -249,24 +265,25 @@ def _derive(config: Config, db, company: CompanyConfig, result: ReextractResult)
         "SELECT v.id, v.captured_at, t.text FROM versions v JOIN texts t ON t.sha256 = v.sha256 "
         "WHERE v.company = ? AND v.snapshot_id IS NULL", [company.slug])]
     starts: list[_RunStart] = []
+    accepted: set[str] = set()
     for captured_at, kind, _, item in sorted(items, key=lambda i: i[:3]):
         if kind == 1:
             start = _RunStart(captured_at, item["text"], version_id=item["id"])
         else:
             result.snapshots += 1
             body = read_snapshot_file(config.snapshots, item.path)
-            try:
-                if item.source == "file":     # imported by hand, as `policymon import` read it
+            if item.source == "file":     # imported by hand: read as `policymon import` reads it
+                try:
                     text = extract(body, filename=item.url, selector=company.selector)
-                elif page_problem(body, item.content_type, item.http_status):
-                    raise InputError("not a policy page")
-                else:
-                    text = extract(body, item.content_type, selector=company.selector,
-                                   max_bytes=config.max_page_bytes)
-            except InputError:
+                except InputError:
+                    text = None
+            else:
+                text, _ = _policy_text(config, company, body, item.content_type, item.http_status, accepted)
+            if text is None:
                 result.rejected += 1
                 continue
             start = _RunStart(captured_at, text, snapshot=item)
+            accepted.add(start.sha256)
         if not starts or starts[-1].sha256 != start.sha256:
             starts.append(start)
     return starts

@@ -164,6 +164,8 @@ class Wayback:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 10
+    wbufsize = -1                   # headers and body leave in one write (no delayed-ACK stalls)
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
