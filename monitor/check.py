@@ -16,7 +16,7 @@ from .compare import compare_versions
 from .config import CompanyConfig, Config
 from .errors import FetchError, InputError
 from .extract import extract, page_problem
-from .fetch import Capture, WaybackClient, fetch_live
+from .fetch import Capture, RateLimited, WaybackClient, fetch_live
 from .history import record_comparison
 from .model import Snapshot, sha256_text
 from .report.json import comparison_to_json
@@ -32,6 +32,7 @@ class CheckResult:
     outcome: str                        # changed | unchanged | failed
     reason: str | None = None           # why it failed (or "not modified" for a 304)
     transient: bool | None = None       # for failures: may trying again later succeed?
+    retry_after: float | None = None    # seconds the site asked us to wait (a 429's Retry-After)
     snapshot_id: int | None = None
     version_id: int | None = None
     comparison_id: int | None = None
@@ -75,10 +76,6 @@ def _record_check(db, config: Config, started: str, result: CheckResult) -> Chec
     return result
 
 
-def _failed(db, config: Config, started: str, slug: str, reason: str, transient: bool) -> CheckResult:
-    return _record_check(db, config, started, CheckResult(slug, "failed", reason=reason, transient=transient))
-
-
 def _policy_text(config: Config, company: CompanyConfig, body: bytes, content_type: str | None,
                  status: int | None, accepted: set[str]) -> tuple[str | None, str | None]:
     """(text, None) for a policy page, (None, reason) for anything else.
@@ -110,7 +107,9 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
         fetched = fetch_live(company.url, etag=etag, last_modified=last_modified, user_agent=config.user_agent,
                              timeout=config.fetch_timeout, max_bytes=config.max_page_bytes)
     except FetchError as e:
-        return _failed(db, config, started, slug, str(e), e.transient)
+        return _record_check(db, config, started, CheckResult(
+            slug, "failed", reason=str(e), transient=e.transient,
+            retry_after=e.retry_after if isinstance(e, RateLimited) else None))
     if fetched.not_modified:
         return _record_check(db, config, started, CheckResult(slug, "unchanged", reason="not modified (HTTP 304)"))
     if fetched.ok:
@@ -123,7 +122,8 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
             f"HTTP {fetched.status}"
     if problem:
         transient = fetched.status >= 500 or fetched.status in _TRANSIENT_STATUS or problem.startswith("bot challenge")
-        return _failed(db, config, started, slug, f"{problem} at {fetched.final_url}", transient)
+        return _record_check(db, config, started, CheckResult(slug, "failed", reason=f"{problem} at {fetched.final_url}",
+                                                              transient=transient))
     captured_at = utcnow()
     with write(db):
         snapshot, _ = save_snapshot(db, config.snapshots, company=slug, body=fetched.body, source="live",

@@ -153,6 +153,13 @@ def test_429_with_retry_after_is_waited_out(setup, site):
     assert result.outcome == "changed" and time.monotonic() - started >= 1.0 and site.hits("/privacy") == 2
 
 
+def test_429_asking_for_a_long_wait_fails_at_once_and_says_how_long(setup, site):
+    site.route("/privacy", Reply("slow down", status=429, headers={"Retry-After": "3600"}))
+    config, db = setup()
+    result = check_company(config, db, "acme")
+    assert (result.outcome, result.transient, result.retry_after, site.hits("/privacy")) == ("failed", True, 3600, 1)
+
+
 def test_timeout_is_a_transient_failed_check(setup, site):
     site.route("/privacy", Reply(policy_page(), delay=3))
     config, db = setup()

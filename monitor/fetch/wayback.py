@@ -85,7 +85,12 @@ class WaybackClient:
 
     def _cdx_page(self, params: dict) -> tuple[list[Capture], str | None]:
         url = f"{self.endpoint}/cdx/search/cdx?{urllib.parse.urlencode(params)}"
-        resp = self._get(url, self.cdx_limiter)
+        try:
+            resp = self._get(url, self.cdx_limiter)
+        except FetchError as e:
+            raise FetchError(f"the Wayback CDX API at {self.endpoint} could not list {params['url']} ({e.reason}); "
+                             f"try again later or check [wayback] endpoint", transient=e.transient,
+                             reason=e.reason) from None
         if resp.status != 200:
             raise FetchError(f"the Wayback CDX API answered HTTP {resp.status} for {params['url']}; "
                              f"try again later or check [wayback] endpoint",
