@@ -122,8 +122,8 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
             f"HTTP {fetched.status}"
     if problem:
         transient = fetched.status >= 500 or fetched.status in _TRANSIENT_STATUS or problem.startswith("bot challenge")
-        return _record_check(db, config, started, CheckResult(slug, "failed", reason=f"{problem} at {fetched.final_url}",
-                                                              transient=transient))
+        return _record_check(db, config, started, CheckResult(
+            slug, "failed", reason=f"{problem} at {fetched.final_url}", transient=transient))
     captured_at = utcnow()
     with write(db):
         snapshot, _ = save_snapshot(db, config.snapshots, company=slug, body=fetched.body, source="live",
