@@ -14,7 +14,7 @@ from .lexicon import LEXICON, Framework
 from .text import Sentence
 
 RELIED, MENTIONED = "relied on", "mentioned"
-_CLAUSE = re.compile(r";|(?=\b(?:instead of|rather than|but|however|whereas|while|although)\b)")
+_CLAUSE = re.compile(r"[;,]|(?=\b(?:instead of|rather than|but|however|whereas|while|although)\b)")
 
 
 @dataclass(frozen=True)
