@@ -114,7 +114,7 @@ def test_importing_the_same_text_again_keeps_the_version(config):
 def test_import_refuses_bad_input_without_storing(config, tmp_path):
     empty = tmp_path / "empty.html"
     empty.write_text("<html><body></body></html>")
-    assert_one_line_error(policymon("import", "acme", empty, config=config), "empty")
+    assert_one_line_error(policymon("import", "acme", empty, config=config), "no text")
     assert not (tmp_path / "snaps").exists() or not any((tmp_path / "snaps").rglob("*")), \
         "a refused file must not leave a snapshot behind"
 
