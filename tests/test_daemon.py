@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -78,16 +79,19 @@ class Daemon:
                 f"{company} checked {len(self.checks(company))} times, wanted {count}; log:\n" + "".join(self.lines)
             time.sleep(0.05)
 
-    def stop(self, sig=signal.SIGTERM, timeout: float = WAIT) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
+    def wait(self, timeout: float = WAIT) -> int:
+        """The exit code, once the process ends by itself (killed if it does not)."""
         try:
-            code = self.proc.wait(timeout=timeout)
+            return self.proc.wait(timeout=timeout)
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
-        self._reader.join(5)
-        return code
+            self._reader.join(5)
+
+    def stop(self, timeout: float = WAIT) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.wait(timeout)
 
 
 def configure(tmp: Path, site: Site, smtp: SmtpServer, companies: dict) -> Path:
@@ -184,6 +188,35 @@ def test_second_daemon_on_the_same_database_is_refused_naming_the_first(story):
 def test_sigterm_stops_the_daemon_with_exit_code_0(story):
     assert story.exit_code == 0
     assert story.first_log[-1]["action"] == "stop" and story.first_log[-1]["outcome"] == "ok"
+
+
+def test_sigint_lets_a_running_check_finish_then_exits_0(tmp_path, servers):
+    site, smtp = servers
+    site.route("/slow", Reply(OLD, delay=2))
+    daemon = Daemon(configure(tmp_path, site, smtp, {"acme": site.url("/slow")}))
+    wait_until(lambda: site.hits("/slow"), what="the check to start")
+    daemon.proc.send_signal(signal.SIGINT)
+    assert daemon.wait() == 0
+    events = [(e["action"], e["outcome"]) for e in daemon.events]
+    assert events.index(("stop", "requested")) < events.index(("check", "changed")) < events.index(("stop", "ok"))
+
+
+def test_second_sigterm_abandons_a_running_check_without_a_partial_write(tmp_path, servers):
+    site, smtp = servers
+    site.route("/slow", Reply(OLD, delay=4))
+    config = configure(tmp_path, site, smtp, {"acme": site.url("/slow")})
+    daemon = Daemon(config)
+    wait_until(lambda: site.hits("/slow"), what="the check to start")
+    daemon.proc.send_signal(signal.SIGTERM)
+    daemon.wait_for(action="stop", outcome="requested")
+    started = time.monotonic()
+    daemon.proc.send_signal(signal.SIGTERM)
+    assert daemon.wait() == 0
+    assert time.monotonic() - started < 3
+    assert daemon.events[-1]["detail"] == "abandoned check:acme"
+    db = sqlite3.connect(tmp_path / "policymon.db")
+    assert db.execute("SELECT (SELECT count(*) FROM snapshots) + (SELECT count(*) FROM versions) "
+                      "+ (SELECT count(*) FROM checks)").fetchone()[0] == 0
 
 
 def test_restart_checks_again_without_resending_the_alert(story):

@@ -1,9 +1,11 @@
-"""The daemon's parts on their own: when companies are due, the job plan, the host gap, the
-one-daemon lock and the one-line event log. The running process is tested in test_daemon.py."""
+"""The daemon's parts on their own: when companies are due, the job plan, reloads, stopping,
+the host gap, the one-daemon lock and the one-line event log. The running process is tested in test_daemon.py."""
 import io
 import json
 import logging
 import os
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,10 +16,16 @@ from monitor.daemon.log import JsonFormatter, TextFormatter, event
 from monitor.daemon.scheduler import ARCHIVE_DELAY, FIRST_DELAY, Daemon, HostGate
 from monitor.daemon.timing import check_trigger, cron_trigger, jitter_for, next_due
 from monitor.errors import ConfigError
-from monitor.store import ensure_company, open_db, write
+from monitor.store import ensure_company, write
+from sites import Reply, site, write_config  # noqa: F401  (site is a fixture)
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 SUNDAY = datetime(2024, 5, 5, 12, 0, tzinfo=timezone.utc)
+
+
+def page(title: str) -> str:
+    body = "".join(f"<h2>Section {n}</h2><p>We keep your data for {n} days and never sell it.</p>" for n in range(5))
+    return f"<html><body><main><h1>{title}</h1>{body}</main></body></html>"
 
 
 @pytest.fixture
@@ -179,6 +187,29 @@ def test_second_lock_on_a_database_is_refused_naming_the_holder(tmp_path):
         lock.release()
     assert daemon_pid(database) is None
     acquire_lock(database).release()
+
+
+def test_stop_waits_for_a_running_check_and_names_it_when_the_grace_runs_out(tmp_path, site):
+    site.route("/slow", Reply(page("Privacy"), delay=1.5))
+    config = load_config(write_config(tmp_path, site, companies={"acme": site.url("/slow")}))
+    daemon = Daemon(config)
+    running = threading.Thread(target=daemon.run_check, args=("acme",))
+    running.start()
+    while not site.hits("/slow"):
+        time.sleep(0.01)
+    assert daemon.stop(grace=0.2) == ["check:acme"]
+    running.join()
+    assert daemon.stop(grace=0.2) == []
+    assert daemon.db().execute("SELECT count(*) FROM versions").fetchone()[0] == 1
+
+
+def test_nothing_starts_once_stopping(tmp_path, site):
+    site.route("/p", Reply(page("Privacy")))
+    config = load_config(write_config(tmp_path, site, companies={"acme": site.url("/p")}))
+    daemon = Daemon(config)
+    daemon.stop(grace=0)
+    daemon.run_check("acme")
+    assert site.hits("/p") == 0
 
 
 def _log_line(formatter, **kwargs) -> str:

@@ -12,6 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
+from ..bundled import seed_bundled_history
 from ..config import load_config
 from ..errors import ConfigError, PolicymonError
 from .lock import acquire_lock
@@ -19,7 +20,7 @@ from .log import event, setup_logging
 from .scheduler import Daemon
 
 POLL = 1.0            # seconds between looks at config.toml's mtime
-STOP_GRACE = 10.0     # seconds running checks get to finish after SIGTERM before they are abandoned
+STOP_GRACE = 10.0     # seconds running tasks get to finish after SIGTERM before they are abandoned
 _SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 
 __all__ = ["run_daemon"]
@@ -30,6 +31,10 @@ def _stamp(path: Path):
         return path.stat().st_mtime_ns
     except OSError:
         return None
+
+
+def _stop_signal(info) -> bool:
+    return info is not None and info.si_signo != signal.SIGHUP
 
 
 def _reload(daemon: Daemon, path: Path, why: str) -> None:
@@ -44,7 +49,6 @@ def _reload(daemon: Daemon, path: Path, why: str) -> None:
 
 def run_daemon(config_path, *, log_format: str = "text") -> int:
     """Run until SIGTERM or SIGINT; returns the exit code (0 after a graceful stop)."""
-    from ..bundled import seed_bundled_history
     path = Path(config_path)
     setup_logging(log_format)
     config = load_config(path)
@@ -61,22 +65,24 @@ def run_daemon(config_path, *, log_format: str = "text") -> int:
         stamp = _stamp(path)
         while True:
             info = signal.sigtimedwait(_SIGNALS, POLL)
-            if info is not None and info.si_signo != signal.SIGHUP:
+            if _stop_signal(info):
                 break
             now = _stamp(path)
             if info is not None or now != stamp:
                 stamp = now
                 _reload(daemon, path, "SIGHUP" if info is not None else f"{path.name} changed")
-        event("stop", "requested", detail=signal.Signals(info.si_signo).name)
-        left = daemon.stop(STOP_GRACE)
+        event("stop", "requested", detail=f"{signal.Signals(info.si_signo).name}; a second one stops at once")
+        left = daemon.stop(STOP_GRACE, hurry=lambda: _stop_signal(signal.sigtimedwait(_SIGNALS, 0)))
         if left:
             # Threads cannot be killed; leave without them. Every store write is one transaction,
             # so an abandoned check leaves nothing half-written, and its next run redoes it.
-            event("stop", "ok", detail=f"abandoned after {STOP_GRACE:g}s: {', '.join(left)}")
+            event("stop", "ok", detail=f"abandoned {', '.join(left)}")
             sys.stderr.flush()
             os._exit(0)
         event("stop", "ok", detail="all running tasks finished")
         return 0
     finally:
+        while signal.sigtimedwait(_SIGNALS, 0) is not None:
+            pass        # a signal still pending would act on its default (terminate) once unblocked
         signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
         lock.release()

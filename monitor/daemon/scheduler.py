@@ -300,14 +300,16 @@ class Daemon:
 
     # -- stop -------------------------------------------------------------------------------
 
-    def stop(self, grace: float) -> list[str]:
-        """No new jobs; wait up to `grace` seconds for running ones. Returns those still running."""
+    def stop(self, grace: float, hurry=lambda: False) -> list[str]:
+        """No new jobs; wait up to `grace` seconds for running ones, asking `hurry()` every tenth
+        of a second whether to give up sooner. Returns the tasks still running."""
         self.stopping.set()
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         deadline = time.monotonic() + grace
         with self._state:
-            while self._inflight and time.monotonic() < deadline:
-                self._state.wait(deadline - time.monotonic())
+            while self._inflight and time.monotonic() < deadline and not hurry():
+                self._state.wait(min(0.1, max(0.0, deadline - time.monotonic())))
             return sorted(self._inflight)
 
 
