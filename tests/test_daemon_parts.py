@@ -169,6 +169,13 @@ def test_reload_removes_the_jobs_of_a_company_taken_out_of_config(config, paused
     assert {j.id for j in daemon.scheduler.get_jobs() if "globex" in j.id} == set()
 
 
+def test_reload_keeps_the_database_it_holds_the_lock_for(config, paused):
+    config.path.write_text(config.path.read_text().replace('database = "pm.db"', 'database = "other.db"'))
+    paused.apply(load_config(config.path))
+    assert paused.config.database == config.database
+    assert "globex" in paused.config.companies
+
+
 def test_host_gate_spaces_checks_of_one_host_but_not_of_others():
     gate = HostGate()
     assert gate.reserve({"acme.test"}, 2.0) == 0

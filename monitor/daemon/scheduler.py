@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -139,12 +139,13 @@ class Daemon:
         """Switch to `config`: add, replace or remove jobs so they match it. A job whose settings did
         not change is kept as it is, so a reload never delays a check already due.
         Returns (companies added, companies removed)."""
-        if (config.database, config.snapshots, config.workers) != \
-                (self.config.database, self.config.snapshots, self.config.workers):
+        fixed = replace(config, database=self.config.database, snapshots=self.config.snapshots,
+                        workers=self.config.workers)
+        specs = self.plan(fixed)
+        if fixed != config:
             event("reload", "partial", detail="[storage] paths and [schedule] workers change only on restart; "
                                              "keeping the running ones", level=logging.WARNING)
-            config = _keep_fixed(config, self.config)
-        specs = self.plan(config)
+            config = fixed
         before = set(self.config.companies)
         self.config = config
         wanted = {s.id for s in specs}
@@ -169,10 +170,12 @@ class Daemon:
     def _task(self, name: str):
         """Mark a task in flight; yields False (do nothing) when stopping or already running."""
         with self._state:
-            if self.stopping.is_set() or name in self._inflight:
-                yield False
-                return
-            self._inflight[name] = time.monotonic()
+            go = not self.stopping.is_set() and name not in self._inflight
+            if go:
+                self._inflight[name] = time.monotonic()
+        if not go:
+            yield False
+            return
         try:
             yield True
         finally:
@@ -248,7 +251,7 @@ class Daemon:
             self._archive_client = (key, WaybackClient.from_config(config))
         return self._archive_client[1]
 
-    def _archive_progress(self, *args, **kwargs) -> None:
+    def _archive_progress(self, result) -> None:
         if self.stopping.is_set():
             raise Stopping()
 
@@ -311,11 +314,6 @@ class Daemon:
             while self._inflight and time.monotonic() < deadline and not hurry():
                 self._state.wait(min(0.1, max(0.0, deadline - time.monotonic())))
             return sorted(self._inflight)
-
-
-def _keep_fixed(new: Config, old: Config) -> Config:
-    from dataclasses import replace
-    return replace(new, database=old.database, snapshots=old.snapshots, workers=old.workers)
 
 
 def _check_detail(result) -> str | None:
