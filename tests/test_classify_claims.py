@@ -3,7 +3,7 @@ import pytest
 
 from monitor.classify.claims import negated, sentence_claims
 from monitor.classify.lexicon import LEXICON
-from monitor.classify.text import Sentence, key_form, lower_form, split_sentences, clean_lines
+from monitor.classify.text import Sentence, key_form, lower_form, paragraphs, split_sentences, version_sentences
 from monitor.classify.values import durations, first_duration
 
 
@@ -63,15 +63,37 @@ def test_us_abbreviation_does_not_end_a_sentence():
 
 
 def test_markdown_links_and_emphasis_are_dropped():
-    assert clean_lines("**We never sell** your [data](https://x.example/a_b).") == ["We never sell your data."]
+    assert paragraphs("**We never sell** your [data](https://x.example/a_b).") == [("", "We never sell your data.")]
 
 
 def test_table_cells_become_paragraphs():
-    assert clean_lines("| Cookies | We use cookies. |") == ["Cookies", "We use cookies."]
+    assert paragraphs("| Cookies | We use cookies. |") == [("", "Cookies"), ("", "We use cookies.")]
 
 
 def test_hard_wrapped_lines_are_joined():
-    assert clean_lines("we will notify you\nby email before changes") == ["we will notify you by email before changes"]
+    wrapped = "If we make material changes we will notify you by email (sent to the\naddress in your account) before they apply."
+    assert paragraphs(wrapped) == [("", wrapped.replace("\n", " "))]
+
+
+def test_line_ending_on_an_abbreviation_continues():
+    assert paragraphs("We comply with the EU-U.S.\nPrivacy Shield.") == [("", "We comply with the EU-U.S. Privacy Shield.")]
+
+
+def test_short_lines_and_list_items_stay_apart():
+    assert [p for _, p in paragraphs("Retention Period\nWe keep logs for 30 days\n- and backups for a year")] == [
+        "Retention Period", "We keep logs for 30 days", "and backups for a year"]
+
+
+def test_sentences_know_their_section_from_the_titles():
+    found = version_sentences("## Sharing\nWe never sell data.\n## Rights\nYou may object.", frozenset({"Sharing", "Rights"}))
+    assert [(s.section, s.text) for s in found] == [("Sharing", "We never sell data."), ("Rights", "You may object.")]
+
+
+def test_wrapped_line_mistaken_for_a_heading_stays_text():
+    title = "shield Framework, and we remain liable for onward transfers to agents of"
+    text = f"To protect data sent from Europe, we comply with the EU-U.S. Privacy\n{title}\nours in every case."
+    found = version_sentences(text, frozenset({title}))
+    assert [s.text for s in found] == [text.replace("\n", " ")]
 
 
 @pytest.mark.parametrize("text,amount,unit", [

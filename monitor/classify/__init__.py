@@ -1,7 +1,7 @@
 """Classify a comparison: say which changes matter, why, and with what evidence.
 
-Claims, not edits: the sentences of changed sections that differ between the versions (after
-case, punctuation, quotes and Markdown are set aside) are read for claims through the lexicon
+Claims, not edits: the sentences that differ between the versions (after case, punctuation,
+quotes, Markdown and line wrapping are set aside) are read for claims through the lexicon
 (lexicon/*.toml); a finding arises only where a claim appears, disappears or changes value.
 Reworded sentences, moved text, typo fixes and new dates are therefore silent. Transfer
 frameworks are compared per whole version and judged against each version's capture date.
@@ -22,16 +22,16 @@ from .assess import VersionClaims, findings, pair_claims, significant
 from .claims import sentence_claims
 from .dates import policy_dates
 from .frameworks import capture_date, framework_uses, out_of_date, relied
-from .text import Sentence, section_sentences
+from .text import Sentence, version_sentences
 
 __all__ = ["classify"]
 
 
 def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Finding]:
     """Findings for one comparison, material first and highest severity first."""
-    old_all = [s for c in changes for sec in c.old for s in section_sentences(sec)]
-    new_all = [s for c in changes for sec in c.new for s in section_sentences(sec)]
-    removed, added = _residual(changes)
+    old_all = version_sentences(old.text, frozenset(s.title for c in changes for s in c.old))
+    new_all = version_sentences(new.text, frozenset(s.title for c in changes for s in c.new))
+    removed, added = _residual(old_all, new_all)
     claim_changes = pair_claims([c for s in removed for c in sentence_claims(s)],
                                 [c for s in added for c in sentence_claims(s)])
     out = findings(significant(claim_changes, VersionClaims(old_all), VersionClaims(new_all)))
@@ -40,21 +40,15 @@ def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Find
     return sorted(out, key=lambda f: (not f.material, SEVERITY_RANK.get(f.severity, 9), f.category))
 
 
-def _residual(changes: Sequence[Change]) -> tuple[list[Sentence], list[Sentence]]:
-    """Sentences of changed sections present on only one side; identical sentences cancel
-    anywhere in the comparison, so text moved between sections is not a change."""
-    old_s: list[Sentence] = []
-    new_s: list[Sentence] = []
-    for c in changes:
-        if c.status == "unchanged" or c.old_text == c.new_text:
-            continue
-        old_s += [s for sec in c.old for s in section_sentences(sec)]
-        new_s += [s for sec in c.new for s in section_sentences(sec)]
-    common = Counter(s.key for s in old_s) & Counter(s.key for s in new_s)
-    return _minus(old_s, common), _minus(new_s, common)
+def _residual(old_all: Sequence[Sentence], new_all: Sequence[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    """Sentences present on only one side. Identical sentences cancel wherever they sit, so
+    text moved between sections, rewrapped or restyled is not a change; only what is left
+    is read for claims. The sections of `changes` only name where each sentence sits."""
+    common = Counter(s.key for s in old_all) & Counter(s.key for s in new_all)
+    return _minus(old_all, common), _minus(new_all, common)
 
 
-def _minus(sentences: list[Sentence], common: Counter) -> list[Sentence]:
+def _minus(sentences: Sequence[Sentence], common: Counter) -> list[Sentence]:
     left = Counter(common)
     out = []
     for s in sentences:

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..model import Section
 from .lexicon import LEXICON
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -20,6 +19,13 @@ _BREAK_TAG = re.compile(r"<br\s*/?>|</?p>|</?li>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|[*+\-•·]\s+|>\s*)")
 _RULE_LINE = re.compile(r"^\s*[-=_*|:\s]+$")
+_BLOCK_START = re.compile(
+    r"^\s*(?:#{1,6}\s|[*+\-•·]\s|\d{1,3}[.)]\s|\d{1,3}(?:\.\d{1,3})+\.?\s|[a-zA-Z][.)]\s|\(?[ivx]{1,4}\)\s|>)")
+_WRAP_MIN = 50
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_BROKEN_WORD = re.compile(r"[a-z]-$")
+_NUMBER_START = re.compile(r"^\s*\d")
+_AWAITS_NUMBER = re.compile(r"\b(?:of|than|under|over|to|within|after|for|by|and|or|least|most|age|aged)$", re.I)
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*_])")
 _CELL = re.compile(r"\s*\|\s*")
 _SPACE = re.compile(r"\s+")
@@ -44,33 +50,61 @@ class Sentence:
     prev: str = ""      # the sentence before it in the same section (its `low`), for context
 
 
-def clean_lines(body: str) -> list[str]:
-    """Paragraphs of plain text: Markdown links, emphasis, tags and table pipes removed,
-    soft-wrapped lines joined."""
-    body = _BREAK_TAG.sub("\n", body.replace("\r\n", "\n").replace("\r", "\n"))
-    body = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", body)))
-    out: list[str] = []
-    for raw in body.split("\n"):
+def paragraphs(text: str, titles: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """(section title, paragraph) pairs of plain text: Markdown links, emphasis, tags and table
+    pipes removed; hard-wrapped lines joined, so a rewrapped paragraph reads as the original.
+    A line equal to one of `titles` starts that section, unless it is a wrapped line that the
+    section splitter mistook for a heading, which stays text."""
+    text = _BREAK_TAG.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
+    heads = {_heading_key(t) for t in titles if t}
+    out: list[tuple[str, str]] = []
+    title, joinable = "", False
+    for raw in text.split("\n"):
         if _RULE_LINE.match(raw) and raw.strip():
+            joinable = False
             continue
-        for cell in (_CELL.split(raw) if raw.count("|") >= 2 else [raw]):
+        cells = _CELL.split(raw) if raw.count("|") >= 2 else [raw]
+        starts_block = len(cells) > 1 or bool(_BLOCK_START.match(raw)) and not (
+            joinable and _NUMBER_START.match(raw) and _AWAITS_NUMBER.search(out[-1][1]))
+        for cell in cells:
             line = _SPACE.sub(" ", _EMPHASIS.sub("", _LINE_MARK.sub("", cell))).strip()
             if not line:
-                continue
-            if out and out[-1][-1:].isalpha() and out[-1][-1:].islower() and line[:1].islower() \
-                    and raw[:1] not in "|#*-+":
-                out[-1] += " " + line          # a hard wrap in mid-sentence
+                joinable = False
+            elif heads and _heading_key(line) in heads and not _wrapped(line):
+                title, joinable = line, False
+            elif joinable and not starts_block:
+                glue = "" if _BROKEN_WORD.search(out[-1][1]) else " "
+                out[-1] = (out[-1][0], out[-1][1] + glue + line)
+                joinable = _wrapped(out[-1][1])
             else:
-                out.append(line)
+                out.append((title, line))
+                joinable = _wrapped(line)
     return out
+
+
+def _heading_key(line: str) -> str:
+    return key_form(lower_form(_LINE_MARK.sub("", line)))
+
+
+def _wrapped(line: str) -> bool:
+    """Whether a line reads as cut off mid-sentence (so the next line continues it): it is
+    long and ends without a sentence end, or ends on an abbreviation such as "U.S."."""
+    last = line.rsplit(" ", 1)[-1]
+    if last.endswith(".") and _is_abbreviation(last[:-1]):
+        return True
+    return len(line) >= _WRAP_MIN and not _SENTENCE_END.search(line)
+
+
+def _is_abbreviation(word: str) -> bool:
+    return word.lower() in _ABBREV or bool(_DOTTED.search(word + "."))
 
 
 def split_sentences(line: str) -> list[str]:
     """Sentence spans of one paragraph; abbreviations (U.S., e.g., Inc.) do not end one."""
     parts, start = [], 0
     for m in _END.finditer(line):
-        word = line[start:m.start()].rsplit(" ", 1)[-1]
-        if word.lower().rstrip(".") in _ABBREV or _DOTTED.search(word + "."):
+        if _is_abbreviation(line[start:m.start()].rsplit(" ", 1)[-1].rstrip(".")):
             continue
         parts.append(line[start:m.end()].strip())
         start = m.end()
@@ -87,13 +121,17 @@ def key_form(low: str) -> str:
     return _KEY_DROP.sub(" ", low).strip()
 
 
-@lru_cache(maxsize=4096)
-def section_sentences(section: Section) -> tuple[Sentence, ...]:
+@lru_cache(maxsize=64)
+def version_sentences(text: str, titles: frozenset[str] = frozenset()) -> tuple[Sentence, ...]:
+    """Every sentence of a version, each with the section it sits in. The whole text is read
+    as one stream, so a sentence cut by a misplaced section boundary is read whole."""
     out: list[Sentence] = []
-    prev = section.title.lower()
-    for line in clean_lines(section.body):
-        for span in split_sentences(line):
+    prev, current = "", None
+    for title, para in paragraphs(text, titles):
+        if title != current:
+            prev, current = title.lower(), title
+        for span in split_sentences(para):
             low = lower_form(span)
-            out.append(Sentence(span, low, key_form(low), section.title, prev))
+            out.append(Sentence(span, low, key_form(low), title, prev))
             prev = low
     return tuple(out)
