@@ -18,10 +18,12 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..model import SEVERITY_RANK, Change, Finding, Version
-from .assess import VersionClaims, findings, pair_claims, significant
+from .assess import findings, pair_claims, significant
 from .claims import sentence_claims
 from .dates import policy_dates
-from .frameworks import capture_date, framework_uses, out_of_date, relied
+from .frameworks import capture_date, out_of_date, relied
+from .lexicon import LEXICON
+from .reading import Reading, reading
 from .text import Sentence, version_sentences
 
 __all__ = ["classify"]
@@ -29,23 +31,31 @@ __all__ = ["classify"]
 
 def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Finding]:
     """Findings for one comparison, material first and highest severity first."""
-    old_all = version_sentences(old.text, frozenset(s.title for c in changes for s in c.old))
-    new_all = version_sentences(new.text, frozenset(s.title for c in changes for s in c.new))
-    removed, added = _residual(old_all, new_all)
+    old_read = reading(old.text, frozenset(s.title for c in changes for s in c.old))
+    new_read = reading(new.text, frozenset(s.title for c in changes for s in c.new))
+    touched = [c for c in changes if c.status != "unchanged" and c.old_text != c.new_text]
+    removed, added = _residual(version_sentences(_stream(c.old for c in touched), old_read.titles),
+                               version_sentences(_stream(c.new for c in touched), new_read.titles))
     claim_changes = pair_claims([c for s in removed for c in sentence_claims(s)],
                                 [c for s in added for c in sentence_claims(s)])
-    out = findings(significant(claim_changes, VersionClaims(old_all), VersionClaims(new_all)))
-    out += _transfer_findings(old_all, new_all, old, new)
+    out = findings(significant(claim_changes, old_read, new_read))
+    out += _transfer_findings(removed + added, old_read, new_read, old, new)
     out += _silent_change(out, old, new)
     return sorted(out, key=lambda f: (not f.material, SEVERITY_RANK.get(f.severity, 9), f.category))
 
 
-def _residual(old_all: Sequence[Sentence], new_all: Sequence[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
-    """Sentences present on only one side. Identical sentences cancel wherever they sit, so
-    text moved between sections, rewrapped or restyled is not a change; only what is left
-    is read for claims. The sections of `changes` only name where each sentence sits."""
-    common = Counter(s.key for s in old_all) & Counter(s.key for s in new_all)
-    return _minus(old_all, common), _minus(new_all, common)
+def _stream(sides) -> str:
+    """The changed sections of one side as one text, headings included, so a sentence that
+    runs across a misplaced section boundary is still read whole."""
+    return "\n".join((f"{s.title}\n" if s.title else "") + s.body for side in sides for s in side)
+
+
+def _residual(old_s: Sequence[Sentence], new_s: Sequence[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    """Sentences of the changed sections present on only one side. Identical sentences cancel
+    wherever they sit, so text moved between sections, rewrapped or restyled is not a change;
+    only what is left is read for claims."""
+    common = Counter(s.key for s in old_s) & Counter(s.key for s in new_s)
+    return _minus(old_s, common), _minus(new_s, common)
 
 
 def _minus(sentences: Sequence[Sentence], common: Counter) -> list[Sentence]:
@@ -63,8 +73,14 @@ def _names(uses) -> str:
     return ", ".join(u.framework.name for u in uses) or "none stated"
 
 
-def _transfer_findings(old_all: list[Sentence], new_all: list[Sentence], old: Version, new: Version) -> list[Finding]:
-    old_uses, new_uses = framework_uses(old_all), framework_uses(new_all)
+def _transfer_findings(changed: list[Sentence], old_read: Reading, new_read: Reading,
+                       old: Version, new: Version) -> list[Finding]:
+    """Frameworks are read over whole versions, but only when a changed sentence names one or
+    a capture date asks whether the new version's claims still held on that day."""
+    named = any(LEXICON.framework_hint.search(s.key) for s in changed)
+    if not named and not new.captured_at:
+        return []
+    old_uses, new_uses = old_read.frameworks, new_read.frameworks
     old_relied, new_relied = relied(old_uses), relied(new_uses)
     out: list[Finding] = []
     lost = [u for k, u in old_relied.items() if k not in new_relied]

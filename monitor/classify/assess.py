@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import SEVERITY_RANK, Finding
-from .claims import Claim, Value, rule_claims
+from .claims import Claim, Value
 from .lexicon import Rule
+from .reading import Reading
 from .text import Sentence
 
 _SOFTER = {"high": "medium", "medium": "low", "low": "low"}
@@ -33,29 +34,6 @@ class ClaimChange:
     @property
     def section(self) -> str:
         return (self.new or self.old).sentence.section
-
-
-class VersionClaims:
-    """Claims of one whole version, computed per rule only when a question needs them."""
-
-    def __init__(self, sentences: list[Sentence]):
-        self.sentences = sentences
-        self._by_rule: dict[str, list[Claim]] = {}
-
-    def of(self, rule: Rule) -> list[Claim]:
-        if rule.id not in self._by_rule:
-            self._by_rule[rule.id] = [c for s in self.sentences for c in rule_claims(rule, s)]
-        return self._by_rule[rule.id]
-
-    def still_makes(self, claim: Claim) -> bool:
-        """Whether this version makes the same claim: same value, and (for rules that compare
-        what is shared) no words the version never used for it."""
-        same = [c for c in self.of(claim.rule) if c.value.key == claim.value.key]
-        if not same:
-            return False
-        if not claim.rule.terms:
-            return True
-        return claim.terms <= frozenset().union(*(c.terms for c in same))
 
 
 def _level(rule: Rule, value: Value | None) -> tuple[float, float] | None:
@@ -128,7 +106,7 @@ def _cancel_equal(olds: list[Claim], news: list[Claim]) -> tuple[list[Claim], li
     return kept_old, news
 
 
-def significant(changes: list[ClaimChange], old_all: VersionClaims, new_all: VersionClaims) -> list[ClaimChange]:
+def significant(changes: list[ClaimChange], old_all: Reading, new_all: Reading) -> list[ClaimChange]:
     """Drop appearances and disappearances the other version already accounts for."""
     out = []
     for ch in changes:

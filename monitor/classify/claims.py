@@ -108,21 +108,23 @@ def _terms(span: str) -> frozenset[str]:
 def _in_context(rule: Rule, s: Sentence) -> bool:
     if rule.context is None:
         return True
-    return any(rule.context.search(t) for t in (s.low, s.prev, s.section.lower()))
+    return any(rule.context.search(t) for t in s.context)
 
 
 def rule_claims(rule: Rule, s: Sentence) -> list[Claim]:
-    if not _in_context(rule, s) or any(x.search(s.low) for x in rule.excludes):
+    if not rule.may_match(s.low):
+        return []
+    matches = [m for pattern in rule.patterns for m in pattern.finditer(s.low)]
+    if not matches or not _in_context(rule, s) or any(x.search(s.low) for x in rule.excludes):
         return []
     out: list[Claim] = []
     seen: set[object] = set()
-    for pattern in rule.patterns:
-        for m in pattern.finditer(s.low):
-            value = _value(rule, s, m)
-            if value is None or (value.key, m.start()) in seen:
-                continue
-            seen.add((value.key, m.start()))
-            out.append(Claim(rule, value, s, _terms(m.group(0)) if rule.terms else frozenset()))
+    for m in matches:
+        value = _value(rule, s, m)
+        if value is None or (value.key, m.start()) in seen:
+            continue
+        seen.add((value.key, m.start()))
+        out.append(Claim(rule, value, s, _terms(m.group(0)) if rule.terms else frozenset()))
     return _distinct(out)
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from .lexicon import LEXICON
 from .text import lower_form
 
 _MARKUP = re.compile(r"[*_#|]+")
+_DATE_WORD = re.compile(r"updated|revised|modified|amended|changed|reviewed|effective|version")
 _FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y", "%Y-%m-%d",
             "%m-%d-%Y", "%m/%d/%Y", "%d.%m.%Y", "%m-%d-%y", "%m/%d/%y")
 
@@ -26,9 +28,13 @@ def normalise_date(raw: str) -> str:
     return raw.strip()
 
 
+@lru_cache(maxsize=64)
 def policy_dates(text: str) -> tuple[str, ...]:
     """Every date the policy gives itself, normalised, in order of appearance."""
-    low = lower_form(_MARKUP.sub(" ", text))
+    lowered = text.lower()
+    lines = {(lowered.rfind("\n", 0, m.start()) + 1, (lowered.find("\n", m.end()) + 1 or len(lowered) + 1) - 1)
+             for m in _DATE_WORD.finditer(lowered)}
+    low = lower_form(_MARKUP.sub(" ", "\n".join(text[a:b] for a, b in sorted(lines))))
     found: list[tuple[int, str]] = []
     for pattern in LEXICON.policy_date:
         found.extend((m.start(), normalise_date(m.group("date"))) for m in pattern.finditer(low))

@@ -28,7 +28,7 @@ def framework_uses(sentences: list[Sentence]) -> dict[str, FrameworkUse]:
     """Each framework the sentences name, by id, with its strongest status."""
     out: dict[str, FrameworkUse] = {}
     for s in sentences:
-        if not LEXICON.framework_hint.search(s.low):
+        if not LEXICON.framework_hint.search(s.key):
             continue
         relies = bool(LEXICON.reliance.search(s.low))
         for clause in _CLAUSE.split(s.low):

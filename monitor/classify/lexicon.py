@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from re import _constants as sre
+from re import _parser as sre_parse
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -45,6 +47,11 @@ class Rule:
     on_disappear: str = ""
     examples: tuple = ()
     counter_examples: tuple = ()
+    gate: re.Pattern | None = None      # literals one of which every match contains (derived)
+
+    def may_match(self, low: str) -> bool:
+        """A cheap test that rules most sentences out before any pattern runs."""
+        return self.gate is None or self.gate.search(low) is not None
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,9 @@ class Lexicon:
         """Fix known misspellings, then turn names that read like negations into tokens."""
         if self._respell is not None:
             low = self._respell.sub(lambda m: self._spelling[m.group(0)], low)
-        for pattern, token in self._names:
-            low = pattern.sub(token, low)
+        if "not" in low:            # every name rewritten here reads "do not ..."
+            for pattern, token in self._names:
+                low = pattern.sub(token, low)
         return low
 
     def compile(self, pattern: str, where: str) -> re.Pattern:
@@ -122,6 +130,7 @@ class Lexicon:
         obj = "(?:" + raw.get("object", "") + ")"
         fields = {k: v for k, v in raw.items() if k in Rule.__dataclass_fields__}
         fields["patterns"] = tuple(self.compile(p.replace("{OBJECT}", obj), where) for p in patterns)
+        fields["gate"] = _gate(fields["patterns"])
         fields["excludes"] = tuple(self.compile(p, where) for p in raw.get("excludes", ()))
         fields["context"] = self.compile(raw["context"], where) if raw.get("context") else None
         fields["meaning"] = raw.get("meaning", raw["label"])
@@ -136,6 +145,45 @@ class Lexicon:
             patterns=tuple(self.compile(p, where) for p in raw["patterns"]),
             valid_from=date.fromisoformat(raw["valid_from"]) if raw.get("valid_from") else None,
             invalid_from=date.fromisoformat(raw["invalid_from"]) if raw.get("invalid_from") else None)
+
+
+def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """Literal strings of which every match of some pattern contains one, read off the parsed
+    patterns, as one alternation; None when a pattern can match without any literal."""
+    out: set[str] = set()
+    for p in patterns:
+        needed = _needed(sre_parse.parse(p.pattern).data)
+        if needed is None:
+            return None
+        out |= needed
+    return re.compile("|".join(map(re.escape, sorted(out, key=len, reverse=True))))
+
+
+def _needed(items) -> set[str] | None:
+    """For a sequence of parsed regex items, a set of literals one of which must occur."""
+    candidates: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            candidates.append({run})
+            run = ""
+        if op is sre.SUBPATTERN:
+            found = _needed(av[3].data)
+        elif op is sre.BRANCH:
+            branches = [_needed(b.data) for b in av[1]]
+            found = None if any(b is None for b in branches) else set().union(*branches)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _needed(av[2].data)
+        else:
+            found = None
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append({run})
+    return max(candidates, key=lambda c: min(map(len, c)), default=None)
 
 
 def _expand_macros(raw: dict[str, str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .lexicon import LEXICON
 
@@ -18,6 +18,7 @@ _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _BREAK_TAG = re.compile(r"<br\s*/?>|</?p>|</?li>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|[*+\-•·]\s+|>\s*)")
+_MARK_CHARS = frozenset("#*+-•·>")
 _RULE_LINE = re.compile(r"^\s*[-=_*|:\s]+$")
 _BLOCK_START = re.compile(
     r"^\s*(?:#{1,6}\s|[*+\-•·]\s|\d{1,3}[.)]\s|\d{1,3}(?:\.\d{1,3})+\.?\s|[a-zA-Z][.)]\s|\(?[ivx]{1,4}\)\s|>)")
@@ -28,7 +29,6 @@ _NUMBER_START = re.compile(r"^\s*\d")
 _AWAITS_NUMBER = re.compile(r"\b(?:of|than|under|over|to|within|after|for|by|and|or|least|most|age|aged)$", re.I)
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*_])")
 _CELL = re.compile(r"\s*\|\s*")
-_SPACE = re.compile(r"\s+")
 _END = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
 _ABBREV = frozenset("""
 inc ltd co corp llc plc gmbh no nos vs etc st mr mrs ms dr jr sr approx dept fig art sec para
@@ -44,10 +44,23 @@ _KEY_DROP = re.compile(r"[\W_]+")
 @dataclass(frozen=True)
 class Sentence:
     text: str           # as quoted in evidence
-    low: str            # what lexicon patterns match: lower case, quotes dropped, spelling fixed
-    key: str            # identity: bare words
+    key: str            # identity: bare lower-case words
     section: str        # title of the section it sits in
-    prev: str = ""      # the sentence before it in the same section (its `low`), for context
+    prev: str = ""      # the sentence before it in the same section, for context
+
+    @cached_property
+    def low(self) -> str:
+        """What lexicon patterns match: lower case, quotes dropped, spelling fixed. Computed
+        only for sentences a question is asked about, not for every sentence of a version."""
+        return lower_form(self.text)
+
+    @cached_property
+    def context(self) -> tuple[str, str, str]:
+        return self.low, lower_form(self.prev), self.section.lower()
+
+
+def sentence(text: str, section: str = "", prev: str = "") -> Sentence:
+    return Sentence(text, key_form(text.lower()), section, prev)
 
 
 def paragraphs(text: str, titles: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
@@ -58,6 +71,7 @@ def paragraphs(text: str, titles: frozenset[str] = frozenset()) -> list[tuple[st
     text = _BREAK_TAG.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
     heads = {_heading_key(t) for t in titles if t}
+    longest = max((len(t) for t in titles), default=0) + 8
     out: list[tuple[str, str]] = []
     title, joinable = "", False
     for raw in text.split("\n"):
@@ -68,10 +82,10 @@ def paragraphs(text: str, titles: frozenset[str] = frozenset()) -> list[tuple[st
         starts_block = len(cells) > 1 or bool(_BLOCK_START.match(raw)) and not (
             joinable and _NUMBER_START.match(raw) and _AWAITS_NUMBER.search(out[-1][1]))
         for cell in cells:
-            line = _SPACE.sub(" ", _EMPHASIS.sub("", _LINE_MARK.sub("", cell))).strip()
+            line = _plain(cell)
             if not line:
                 joinable = False
-            elif heads and _heading_key(line) in heads and not _wrapped(line):
+            elif heads and len(line) <= longest and _heading_key(line) in heads and not _wrapped(line):
                 title, joinable = line, False
             elif joinable and not starts_block:
                 glue = "" if _BROKEN_WORD.search(out[-1][1]) else " "
@@ -83,8 +97,16 @@ def paragraphs(text: str, titles: frozenset[str] = frozenset()) -> list[tuple[st
     return out
 
 
+def _plain(cell: str) -> str:
+    if cell.lstrip()[:1] in _MARK_CHARS:
+        cell = _LINE_MARK.sub("", cell)
+    if "*" in cell or "_" in cell:
+        cell = _EMPHASIS.sub("", cell)
+    return " ".join(cell.split())
+
+
 def _heading_key(line: str) -> str:
-    return key_form(lower_form(_LINE_MARK.sub("", line)))
+    return key_form(_LINE_MARK.sub("", line).lower())
 
 
 def _wrapped(line: str) -> bool:
@@ -112,13 +134,16 @@ def split_sentences(line: str) -> list[str]:
     return [p for p in parts if any(ch.isalnum() for ch in p)]
 
 
+@lru_cache(maxsize=32768)
 def lower_form(text: str) -> str:
-    low = _EU.sub("eu", _USA.sub("us", text.translate(_QUOTES).lower()))
-    return LEXICON.respell(_SPACE.sub(" ", low))
+    low = text.translate(_QUOTES).lower()
+    if "." in low:
+        low = _EU.sub("eu", _USA.sub("us", low))
+    return LEXICON.respell(" ".join(low.split()))
 
 
-def key_form(low: str) -> str:
-    return _KEY_DROP.sub(" ", low).strip()
+def key_form(lowered: str) -> str:
+    return _KEY_DROP.sub(" ", lowered).strip()
 
 
 @lru_cache(maxsize=64)
@@ -126,12 +151,14 @@ def version_sentences(text: str, titles: frozenset[str] = frozenset()) -> tuple[
     """Every sentence of a version, each with the section it sits in. The whole text is read
     as one stream, so a sentence cut by a misplaced section boundary is read whole."""
     out: list[Sentence] = []
-    prev, current = "", None
     for title, para in paragraphs(text, titles):
-        if title != current:
-            prev, current = title.lower(), title
-        for span in split_sentences(para):
-            low = lower_form(span)
-            out.append(Sentence(span, low, key_form(low), title, prev))
-            prev = low
+        out += paragraph_sentences(title, para, out[-1].text if out and out[-1].section == title else title)
     return tuple(out)
+
+
+def paragraph_sentences(title: str, para: str, prev: str = "") -> list[Sentence]:
+    out: list[Sentence] = []
+    for span in split_sentences(para):
+        out.append(sentence(span, title, prev or title))
+        prev = span
+    return out
