@@ -3,13 +3,12 @@ import pytest
 
 from monitor.classify.claims import negated, sentence_claims
 from monitor.classify.lexicon import LEXICON
-from monitor.classify.text import Sentence, key_form, lower_form, paragraphs, split_sentences, version_sentences
+from monitor.classify.text import lower_form, paragraphs, sentence, split_sentences, version_sentences
 from monitor.classify.values import durations, first_duration
 
 
 def _claims(text: str, section: str = "", prev: str = ""):
-    low = lower_form(text)
-    return {(c.rule.id, c.value.text) for c in sentence_claims(Sentence(text, low, key_form(low), section, prev))}
+    return {(c.rule.id, c.value.text) for c in sentence_claims(sentence(text, section, prev))}
 
 
 def test_negator_before_verb_negates_it():

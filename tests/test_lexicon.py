@@ -4,15 +4,10 @@ import pytest
 
 from monitor.classify.claims import POLARITY_RANK, rule_claims
 from monitor.classify.lexicon import LEXICON, load_lexicon
-from monitor.classify.text import Sentence, key_form, lower_form
+from monitor.classify.text import sentence
 from monitor.errors import ConfigError
 
 _STATE = {rank: state for state, rank in POLARITY_RANK.items()}
-
-
-def _sentence(text: str) -> Sentence:
-    low = lower_form(text)
-    return Sentence(text, low, key_form(low), "")
 
 
 def _shown(rule, value) -> str:
@@ -42,7 +37,7 @@ def test_every_category_has_rules():
 @pytest.mark.parametrize("rule,example", EXAMPLES)
 def test_rule_matches_its_example(rule, example):
     text = example if isinstance(example, str) else example["text"]
-    claims = rule_claims(rule, _sentence(text))
+    claims = rule_claims(rule, sentence(text))
     assert claims, f"{rule.id} did not match: {text}"
     if not isinstance(example, str) and "value" in example:
         assert example["value"] in [_shown(rule, c.value) for c in claims]
@@ -50,7 +45,7 @@ def test_rule_matches_its_example(rule, example):
 
 @pytest.mark.parametrize("rule,example", COUNTER)
 def test_rule_ignores_its_counter_example(rule, example):
-    assert rule_claims(rule, _sentence(example)) == []
+    assert rule_claims(rule, sentence(example)) == []
 
 
 def test_lexicon_loads_from_package_data():
