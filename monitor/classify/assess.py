@@ -39,8 +39,9 @@ class ClaimChange:
 def _level(rule: Rule, value: Value | None) -> tuple[float, float] | None:
     """How protective a claim's state is, comparable within one rule; None if the rule takes no side."""
     if rule.value == "polarity":
-        rank = 1.0 if value is None else value.rank
-        return (rank if rule.protective == "yes" else 2.0 - rank, 0.0)
+        if value is None:       # silence promises less than a qualified promise, more than a "yes"
+            return (0.5, 0.0)
+        return (value.rank if rule.protective == "yes" else 2.0 - value.rank, 0.0)
     if rule.value == "presence":
         if rule.protective == "neutral":
             return None
@@ -138,7 +139,7 @@ def summary(ch: ClaimChange) -> str:
             return f"{rule.label} {verb} from {old.text} to {new.text}"
         if rule.value == "text":
             return f"{rule.label} changed"
-        return f"{rule.label} changed from {old.text} to {new.text}"
+        return f"{rule.label} now {new.text} (before: {old.text})"
     if new is not None:
         return f"now states {_phrase(rule, new)}" if rule.value == "polarity" else f"adds {_phrase(rule, new)}"
     return f"no longer states {_phrase(rule, old)}" if rule.value == "polarity" else f"drops {_phrase(rule, old)}"
