@@ -123,3 +123,17 @@ def test_rights_list_yields_one_claim_per_right():
 
 def test_every_rule_id_names_its_category():
     assert all(r.id.split(".")[0] == r.category for r in LEXICON.rules)
+
+
+def test_heading_after_a_table_of_contents_still_starts_its_section():
+    toc = "EU General Data Protection Regulation and UK Data Protection Laws - Legal Basis"
+    text = f"Contents\n{toc}\nExamples of Information Collected\n7. What About Advertising?\nWe show ads."
+    found = version_sentences(text, frozenset({"Contents", "7. What About Advertising?"}))
+    assert found[-1].section == "7. What About Advertising?"
+
+
+def test_title_holding_two_sentences_is_wrapped_text():
+    title = "WE DO NOT SELL PERSONAL INFORMATION TO THIRD PARTIES. WE USE"
+    text = f"{title}\nIT ONLY AS THIS POLICY SAYS."
+    found = version_sentences(text, frozenset({title}))
+    assert [s.text for s in found] == ["WE DO NOT SELL PERSONAL INFORMATION TO THIRD PARTIES.", "WE USE IT ONLY AS THIS POLICY SAYS."]

@@ -23,7 +23,8 @@ _RULE_LINE = re.compile(r"^\s*[-=_*|:\s]+$")
 _BLOCK_START = re.compile(
     r"^\s*(?:#{1,6}\s|[*+\-•·]\s|\d{1,3}[.)]\s|\d{1,3}(?:\.\d{1,3})+\.?\s|[a-zA-Z][.)]\s|\(?[ivx]{1,4}\)\s|>)")
 _WRAP_MIN = 50
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_CAPS_TITLE_MAX = 60
+_SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
 _BROKEN_WORD = re.compile(r"[a-z]-$")
 _NUMBER_START = re.compile(r"^\s*\d")
 _AWAITS_NUMBER = re.compile(r"\b(?:of|than|under|over|to|within|after|for|by|and|or|least|most|age|aged)$", re.I)
@@ -66,8 +67,9 @@ def sentence(text: str, section: str = "", prev: str = "") -> Sentence:
 def paragraphs(text: str, titles: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(section title, paragraph) pairs of plain text: Markdown links, emphasis, tags and table
     pipes removed; hard-wrapped lines joined, so a rewrapped paragraph reads as the original.
-    A line equal to one of `titles` starts that section, unless it is a wrapped line that the
-    section splitter mistook for a heading, which stays text."""
+    A line equal to one of `titles` starts that section, unless the line before it was cut
+    mid-sentence or it holds more than one sentence: then it is a wrapped line the section
+    splitter mistook for a heading."""
     text = _BREAK_TAG.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
     heads = {_heading_key(t) for t in titles if t}
@@ -85,7 +87,8 @@ def paragraphs(text: str, titles: frozenset[str] = frozenset()) -> list[tuple[st
             line = _plain(cell)
             if not line:
                 joinable = False
-            elif heads and len(line) <= longest and _heading_key(line) in heads and not _wrapped(line):
+            elif (not joinable and heads and len(line) <= longest and _heading_key(line) in heads
+                  and len(split_sentences(line)) == 1):
                 title, joinable = line, False
             elif joinable and not starts_block:
                 glue = "" if _BROKEN_WORD.search(out[-1][1]) else " "
@@ -110,12 +113,21 @@ def _heading_key(line: str) -> str:
 
 
 def _wrapped(line: str) -> bool:
-    """Whether a line reads as cut off mid-sentence (so the next line continues it): it is
-    long and ends without a sentence end, or ends on an abbreviation such as "U.S."."""
+    """Whether a line reads as cut off mid-sentence (so the next line continues it): it ends
+    on an abbreviation such as "U.S.", or it is long prose without a sentence end (a long
+    Title Case line is a heading or a table-of-contents entry, not a wrapped sentence)."""
     last = line.rsplit(" ", 1)[-1]
     if last.endswith(".") and _is_abbreviation(last[:-1]):
         return True
-    return len(line) >= _WRAP_MIN and not _SENTENCE_END.search(line)
+    return len(line) >= _WRAP_MIN and not _SENTENCE_END.search(line) and not _title_like(line)
+
+
+def _title_like(line: str) -> bool:
+    """Title Case: every word longer than three letters has a capital (short ALL CAPS too)."""
+    if line.isupper():
+        return len(line) < _CAPS_TITLE_MAX
+    words = [w for w in line.split() if w[:1].isalpha() and len(w) > 3]
+    return all(w != w.lower() for w in words)
 
 
 def _is_abbreviation(word: str) -> bool:
