@@ -24,6 +24,7 @@ _BLOCK_START = re.compile(
     r"^\s*(?:#{1,6}\s|[*+\-•·]\s|\d{1,3}[.)]\s|\d{1,3}(?:\.\d{1,3})+\.?\s|[a-zA-Z][.)]\s|\(?[ivx]{1,4}\)\s|>)")
 _WRAP_MIN = 50
 _CAPS_TITLE_MAX = 60
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{4,}\b")
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
 _BROKEN_WORD = re.compile(r"[a-z]-$")
 _NUMBER_START = re.compile(r"^\s*\d")
@@ -126,8 +127,7 @@ def _title_like(line: str) -> bool:
     """Title Case: every word longer than three letters has a capital (short ALL CAPS too)."""
     if line.isupper():
         return len(line) < _CAPS_TITLE_MAX
-    words = [w for w in line.split() if w[:1].isalpha() and len(w) > 3]
-    return all(w != w.lower() for w in words)
+    return _LOWER_WORD.search(line) is None
 
 
 def _is_abbreviation(word: str) -> bool:
