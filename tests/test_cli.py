@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from cli import assert_one_line_error, policymon
+from sites import write_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
@@ -12,29 +13,14 @@ DEV = ROOT.parent / "shared" / "corpus" / "dev"
 
 @pytest.fixture
 def config(tmp_path) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[storage]
-database = "pm.db"
-snapshots = "snaps"
-[companies.acme]
-url = "https://acme.example/privacy"
-""")
-    return path
+    return write_config(tmp_path, companies={"acme": "https://acme.example/privacy"})
 
 
 @pytest.fixture
 def bundled_config(tmp_path) -> Path:
     """The repository's bundled history, with a database of the test's own."""
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[storage]
-database = "pm.db"
-snapshots = "{ROOT / 'snapshots'}"
-[companies.reddit]
-url = "https://www.reddit.com/policies/privacy-policy"
-""")
-    return path
+    return write_config(tmp_path, companies={"reddit": "https://www.reddit.com/policies/privacy-policy"},
+                        storage={"snapshots": str(ROOT / "snapshots")})
 
 
 def test_compare_json_follows_the_design_contract():
