@@ -28,15 +28,11 @@ def parse_duration(value, key: str) -> float:
 @dataclass(frozen=True)
 class CompanyConfig:
     slug: str
-    urls: tuple[str, ...]
+    url: str
     selector: str | None = None
     interval: float | None = None   # seconds; None → [schedule] interval
     cron: str | None = None
     name: str | None = None
-
-    @property
-    def url(self) -> str:
-        return self.urls[0]
 
 
 @dataclass(frozen=True)
@@ -203,13 +199,15 @@ def parse_config(raw: dict, path: Path) -> Config:
             raise ConfigError(f"config: [{key}] — a company slug uses lowercase letters, digits, '-' or '_'")
         if not isinstance(c, dict):
             raise ConfigError(f"config: [{key}] must be a table with a url")
-        urls = c.get("urls", c.get("url"))
-        urls = [urls] if isinstance(urls, str) else urls
-        if not urls or not all(isinstance(u, str) and re.match(r"^https?://", u) for u in urls):
+        if "urls" in c:
+            raise ConfigError(f"config: {key}.urls — a company has one policy url; watch another document "
+                              f"as its own company, e.g. [companies.{slug}-cookies]")
+        url = c.get("url")
+        if not isinstance(url, str) or not re.match(r"^https?://", url):
             raise ConfigError(f"config: {key}.url must be an http(s) URL, e.g. url = \"https://example.com/privacy\"")
         interval = c.get("interval")
         companies[slug] = CompanyConfig(
-            slug=slug, urls=tuple(urls),
+            slug=slug, url=url,
             selector=_get(c, "selector", str, None, key),
             interval=parse_duration(interval, f"{key}.interval") if interval is not None else None,
             cron=_get(c, "cron", str, None, key),

@@ -96,3 +96,8 @@ def test_durations(text, seconds):
 def test_bad_duration_names_the_key(tmp_path):
     with pytest.raises(ConfigError, match=r"schedule\.interval"):
         load_config(write(tmp_path, '[schedule]\ninterval = "often"\n'))
+
+
+def test_a_second_policy_url_is_a_company_of_its_own(tmp_path):
+    with pytest.raises(ConfigError, match=r"companies\.acme-cookies"):
+        load_config(write(tmp_path, '[companies.acme]\nurls = ["https://a.example/p", "https://a.example/c"]\n'))

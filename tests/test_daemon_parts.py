@@ -178,9 +178,9 @@ def test_reload_keeps_the_database_it_holds_the_lock_for(config, paused):
 
 def test_host_gate_spaces_checks_of_one_host_but_not_of_others():
     gate = HostGate()
-    assert gate.reserve({"acme.test"}, 2.0) == 0
-    assert 1.9 < gate.reserve({"acme.test"}, 2.0) <= 2.0
-    assert gate.reserve({"globex.test"}, 2.0) == 0
+    assert gate.reserve("acme.test", 2.0) == 0
+    assert 1.9 < gate.reserve("acme.test", 2.0) <= 2.0
+    assert gate.reserve("globex.test", 2.0) == 0
 
 
 def test_second_lock_on_a_database_is_refused_naming_the_holder(tmp_path):

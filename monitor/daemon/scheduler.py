@@ -49,13 +49,12 @@ class HostGate:
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def reserve(self, hosts: set[str], gap: float) -> float:
-        """Book the next free slot on every host; returns how long to wait for it."""
+    def reserve(self, host: str, gap: float) -> float:
+        """Book the host's next free slot; returns how long to wait for it."""
         with self._lock:
             now = time.monotonic()
-            slot = max([now] + [self._next.get(h, 0.0) for h in hosts])
-            for h in hosts:
-                self._next[h] = slot + gap
+            slot = max(now, self._next.get(host, 0.0))
+            self._next[host] = slot + gap
             return slot - now
 
 
@@ -69,8 +68,8 @@ class JobSpec:
     basis: tuple = ()     # the settings its timing follows: while they stay the same, a reload keeps the job
 
 
-def _hosts(urls) -> set[str]:
-    return {(urlsplit(u).hostname or u).lower() for u in urls}
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or url).lower()
 
 
 class Daemon:
@@ -191,7 +190,7 @@ class Daemon:
         with self._task(f"check:{slug}") as go:
             if not go:
                 return
-            if self.stopping.wait(self.gate.reserve(_hosts(company.urls), config.host_gap)):
+            if self.stopping.wait(self.gate.reserve(_host(company.url), config.host_gap)):
                 return
             started = time.monotonic()
             try:
