@@ -205,6 +205,15 @@ def test_markdown_table_becomes_one_row_per_line():
         "Data | Retention", "Account | 30 days", "Logs | audit | 13 months", "After."]
 
 
+def test_empty_table_cells_leave_no_stray_pipes():
+    md = "| | **Deleting your account** | | You may delete it at any time. | |\n|---|---|---|---|---|\n"
+    html = ("<main><table><tr><td></td><th>Deleting your account</th><td> </td>"
+            "<td>You may delete it at any time.</td></tr></table></main>")
+    expected = ["Deleting your account | You may delete it at any time."]
+    assert extract(md, filename="p.md").splitlines() == expected
+    assert extract(html).splitlines() == expected
+
+
 def test_markdown_escapes_and_snake_case_stay_literal():
     md = "Use 5 \\* 3 and my_var_name and \\_not em\\_ and 2 * 3 * 4."
     assert extract(md, filename="p.md") == "Use 5 * 3 and my_var_name and _not em_ and 2 * 3 * 4.\n"

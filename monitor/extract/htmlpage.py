@@ -63,8 +63,8 @@ class _Converter(MarkdownConverter):
     convert_th = convert_td
 
     def convert_tr(self, el, text, parent_tags):
-        cells = [c.strip() for c in text.split(_CELL_END)[:-1]]
-        return "\n\n" + " | ".join(cells) + "\n\n" if any(cells) else ""
+        cells = [c.strip() for c in text.split(_CELL_END)[:-1] if c.strip()]
+        return "\n\n" + " | ".join(cells) + "\n\n" if cells else ""
 
     def convert_li(self, el, text, parent_tags):
         if "td" in parent_tags or "th" in parent_tags:

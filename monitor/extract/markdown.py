@@ -77,13 +77,9 @@ def _is_bold_only(text: str) -> bool:
 
 
 def _table_row(line: str, raw_html: bool) -> str:
-    cells = [c.strip() for c in _CELL_SPLIT.split(line.strip())]
-    if cells and not cells[0]:
-        cells = cells[1:]
-    if cells and not cells[-1]:
-        cells = cells[:-1]
-    cells = [" ".join(inline(c, raw_html=raw_html).split()) for c in cells]
-    return " | ".join(cells) if any(cells) else ""
+    # Empty cells (layout columns, blank spacers) carry no words: a row is its filled cells.
+    cells = (" ".join(inline(c, raw_html=raw_html).split()) for c in _CELL_SPLIT.split(line.strip()))
+    return " | ".join(c for c in cells if c)
 
 
 def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = True) -> list[str]:
