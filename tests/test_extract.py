@@ -619,3 +619,8 @@ def test_50kb_html_page_extracts_well_under_100ms():
         extract(body, "text/html")
         timings.append(time.perf_counter() - start)
     assert min(timings) < 0.1
+
+
+def test_a_short_text_keeps_its_lines():
+    text = "Privacy Policy\nIntro text here.\nYour Rights\nYou have the right to access, correct, delete and port your data.\n"
+    assert extract(text, filename="p.txt").splitlines() == text.splitlines()

@@ -50,7 +50,7 @@ def unwrap(lines: list[str], *, pdf: bool = False) -> list[str]:
     "infor-" + "mation" joins to "information"; elsewhere the hyphen stays ("well-known").
     """
     lens = sorted(len(s) for s in lines if s)
-    if len(lens) < 4:
+    if len(lens) < (4 if pdf else 8):   # too few lines to tell a wrapping width from ordinary variety
         return lines
     width = lens[int((len(lens) - 1) * 0.95)]
     if width > (200 if pdf else 120) or sum(n >= 0.6 * width for n in lens) < 0.4 * len(lens):
