@@ -1,7 +1,7 @@
-"""The classifier scored on the held-out pairs (tests/data/pairs/x*, y* and z*): policies written in
+"""The classifier scored on the held-out pairs (tests/data/pairs/x*, y*, z* and w*): policies written in
 other companies' styles — big tech, EU controllers, US state-law notices, apps and SDKs, children's
 services, B2B SaaS, news, fintech, health, connected cars, smart home, airlines, AI — each batch
-labelled before the rules were tuned on it (y* was written after x* had been tuned, z* after y*).
+labelled before the rules were tuned on it (y* was written after x* had been tuned, z* after y*, w* after z*).
 
 Labelling conventions: training the company's own AI models on personal data is `collection`
 (a new use of what is collected); letting other companies train theirs is `sharing`; the CPRA's
@@ -20,22 +20,22 @@ PAIRS = Path(__file__).parent / "data" / "pairs"
 
 @pytest.fixture(scope="module")
 def heldout(tmp_path_factory):
-    """The x*, y* and z* pairs alone, linked into one folder so they are scored apart from older batches."""
+    """The x*, y*, z* and w* pairs alone, linked into one folder so they are scored apart from older batches."""
     folder = tmp_path_factory.mktemp("heldout")
-    for pair in sorted(PAIRS.glob("[xyz][0-9]*")):
+    for pair in sorted(PAIRS.glob("[wxyz][0-9]*")):
         (folder / pair.name).symlink_to(pair, target_is_directory=True)
     return evaluate(folder)
 
 
 def test_heldout_pairs_score_high_precision_recall_and_case_accuracy(heldout):
-    assert len(heldout.cases) >= 115
+    assert len(heldout.cases) >= 140
     assert heldout.precision >= 0.97 and heldout.recall >= 0.97, format_eval(heldout)
     assert heldout.case_accuracy >= 0.97, format_eval(heldout)
 
 
 def test_heldout_editorial_pairs_have_no_material_finding(heldout):
     editorial = [c for c in heldout.cases if not c.expected_material]
-    assert len(editorial) >= 29
+    assert len(editorial) >= 35
     assert [c.name for c in editorial if c.predicted] == []
 
 
