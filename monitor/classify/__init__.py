@@ -15,31 +15,32 @@ other reasons.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..model import SEVERITY_RANK, Change, Finding, Version
 from .assess import findings, pair_claims, significant
 from .claims import sentence_claims
 from .dates import policy_dates
-from .frameworks import capture_date, out_of_date, relied
+from .frameworks import RELIED, FrameworkUse, capture_date, framework_uses, out_of_date, relied
 from .lexicon import LEXICON
 from .reading import Reading, reading
-from .text import Sentence, version_sentences
+from .text import Sentence, changed_sentences, paragraphs
 
 __all__ = ["classify"]
 
 
 def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Finding]:
     """Findings for one comparison, material first and highest severity first."""
-    old_read = reading(old.text, frozenset(s.title for c in changes for s in c.old))
-    new_read = reading(new.text, frozenset(s.title for c in changes for s in c.new))
+    old_sections = tuple(s for c in changes for s in c.old)
+    new_sections = tuple(s for c in changes for s in c.new)
+    old_read, new_read = reading(old_sections), reading(new_sections)
     touched = [c for c in changes if c.status != "unchanged" and c.old_text != c.new_text]
-    removed, added = _residual(version_sentences(_stream(c.old for c in touched), old_read.titles),
-                               version_sentences(_stream(c.new for c in touched), new_read.titles))
+    removed, added = _residual(paragraphs(_stream(c.old for c in touched), frozenset(s.title for s in old_sections)),
+                               paragraphs(_stream(c.new for c in touched), frozenset(s.title for s in new_sections)))
     claim_changes = pair_claims([c for s in removed for c in sentence_claims(s)],
                                 [c for s in added for c in sentence_claims(s)])
     out = findings(significant(claim_changes, old_read, new_read))
-    out += _transfer_findings(removed + added, old_read, new_read, old, new)
+    out += _transfer_findings(removed, added, old_read, new_read, old, new)
     out += _silent_change(out, old, new)
     return sorted(out, key=lambda f: (not f.material, SEVERITY_RANK.get(f.severity, 9), f.category))
 
@@ -50,36 +51,59 @@ def _stream(sides) -> str:
     return "\n".join((f"{s.title}\n" if s.title else "") + s.body for side in sides for s in side)
 
 
-def _residual(old_s: Sequence[Sentence], new_s: Sequence[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+def _residual(old_p: list[tuple[str, str]], new_p: list[tuple[str, str]]) -> tuple[list[Sentence], list[Sentence]]:
     """Sentences of the changed sections present on only one side. Identical sentences cancel
     wherever they sit, so text moved between sections, rewrapped or restyled is not a change;
-    only what is left is read for claims."""
-    common = Counter(s.key for s in old_s) & Counter(s.key for s in new_s)
-    return _minus(old_s, common), _minus(new_s, common)
+    only what is left is read for claims. Identical paragraphs cancel first, unsplit, and
+    sentences the lexicon reads the same (a misspelling it fixes) cancel last."""
+    same = Counter(p for _, p in old_p) & Counter(p for _, p in new_p)
+    old_s, new_s = changed_sentences(old_p, same), changed_sentences(new_p, same)
+    for form in (_key, _low):
+        common = Counter(map(form, old_s)) & Counter(map(form, new_s))
+        old_s, new_s = _minus(old_s, common, form), _minus(new_s, common, form)
+    return old_s, new_s
 
 
-def _minus(sentences: Sequence[Sentence], common: Counter) -> list[Sentence]:
+def _key(s: Sentence) -> str:
+    return s.key
+
+
+def _low(s: Sentence) -> str:
+    return s.low
+
+
+def _minus(sentences: Sequence[Sentence], common: Counter, form: Callable[[Sentence], str]) -> list[Sentence]:
     left = Counter(common)
     out = []
     for s in sentences:
-        if left[s.key] > 0:
-            left[s.key] -= 1
+        if left[form(s)] > 0:
+            left[form(s)] -= 1
         else:
             out.append(s)
     return out
+
+
+def _relies(use: FrameworkUse | None) -> bool:
+    return use is not None and use.status == RELIED
 
 
 def _names(uses) -> str:
     return ", ".join(u.framework.name for u in uses) or "none stated"
 
 
-def _transfer_findings(changed: list[Sentence], old_read: Reading, new_read: Reading,
+def _transfer_findings(removed: list[Sentence], added: list[Sentence], old_read: Reading, new_read: Reading,
                        old: Version, new: Version) -> list[Finding]:
-    """Frameworks are read over whole versions, but only when a changed sentence names one or
-    a capture date asks whether the new version's claims still held on that day."""
-    named = any(LEXICON.framework_hint.search(s.key) for s in changed)
-    if not named and not new.captured_at:
-        return []
+    """Frameworks are read over whole versions, but only when the changed sentences rely on
+    different ones, or a capture date asks whether the new version's claims still held on
+    that day. A version relies on a framework if any of its sentences does, and the versions
+    share all but the changed sentences: when those agree on a framework, so do the versions,
+    and when they do not, the shared text may still rely on it in both."""
+    if not new.captured_at:
+        were, are = framework_uses(removed), framework_uses(added)
+        differ = {u.framework for u in (*were.values(), *are.values())
+                  if _relies(were.get(u.framework.id)) != _relies(are.get(u.framework.id))}
+        if all(_relies(old_read.framework_use(fw)) == _relies(new_read.framework_use(fw)) for fw in differ):
+            return []
     old_uses, new_uses = old_read.frameworks, new_read.frameworks
     old_relied, new_relied = relied(old_uses), relied(new_uses)
     out: list[Finding] = []

@@ -112,7 +112,7 @@ def _in_context(rule: Rule, s: Sentence) -> bool:
 
 
 def rule_claims(rule: Rule, s: Sentence) -> list[Claim]:
-    if not rule.may_match(s.low):
+    if not rule.may_match(s.gate, s.found):
         return []
     matches = [m for pattern in rule.patterns for m in pattern.finditer(s.low)]
     if not matches or not _in_context(rule, s) or any(x.search(s.low) for x in rule.excludes):
@@ -140,8 +140,8 @@ def _distinct(claims: list[Claim]) -> list[Claim]:
     return list(out.values())
 
 
-def sentence_claims(s: Sentence, rules=None) -> list[Claim]:
+def sentence_claims(s: Sentence) -> list[Claim]:
     out: list[Claim] = []
-    for rule in rules if rules is not None else LEXICON.rules:
+    for rule in LEXICON.candidates(s.found):
         out.extend(rule_claims(rule, s))
     return out

@@ -28,11 +28,12 @@ def framework_uses(sentences: list[Sentence]) -> dict[str, FrameworkUse]:
     """Each framework the sentences name, by id, with its strongest status."""
     out: dict[str, FrameworkUse] = {}
     for s in sentences:
-        if not LEXICON.framework_hint.search(s.key):
+        named = [fw for fw in LEXICON.frameworks if fw.may_match(s.gate, s.found)]
+        if not named or not LEXICON.framework_hint.search(s.key):
             continue
         relies = bool(LEXICON.reliance.search(s.low))
         for clause in _CLAUSE.split(s.low):
-            for fw in LEXICON.frameworks:
+            for fw in named:
                 if not any(p.search(clause) for p in fw.patterns):
                     continue
                 status = RELIED if relies and not LEXICON.disavowal.search(clause) else MENTIONED

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from re import _constants as sre
-from re import _parser as sre_parse
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from importlib import resources
 
 from ..errors import ConfigError
+from .literals import Need, Piece, Vocabulary, core, macro_piece, may_match, present, required, skeleton
 
 VALUE_KINDS = ("polarity", "presence", "duration", "age", "text")
 PROTECTIVE = ("yes", "no", "present", "absent", "neutral")
@@ -29,7 +29,7 @@ class Rule:
     category: str
     label: str                          # the claim in a few words, for summaries
     meaning: str                        # what a lawyer reads the claim as
-    patterns: tuple[re.Pattern, ...]
+    sources: tuple[str, ...]            # the patterns, macros expanded; compiled on first use
     value: str = "presence"             # one of VALUE_KINDS
     protective: str = "present"         # which value protects the reader (see PROTECTIVE)
     order: str = "higher"               # durations/ages: "higher" or "lower" is more protective
@@ -38,8 +38,8 @@ class Rule:
     default: str = ""                   # durations: what the claim says when no period is given
     more: str = "raised"                # verbs for a value that went up / down
     less: str = "lowered"
-    context: re.Pattern | None = None   # must match the sentence, the one before, or the title
-    excludes: tuple[re.Pattern, ...] = ()
+    context_source: str = ""            # must match the sentence, the one before, or the title
+    exclude_sources: tuple[str, ...] = ()
     severity: str = "medium"            # severity when the change weakens protection
     material: bool = True
     terms: bool = False                 # compare the words of what is shared, not only polarity
@@ -47,11 +47,26 @@ class Rule:
     on_disappear: str = ""
     examples: tuple = ()
     counter_examples: tuple = ()
-    gate: re.Pattern | None = None      # literals one of which every match contains (derived)
+    need: tuple[Need, ...] | None = None  # per pattern, words every match contains (None: unknown)
+    where: str = ""                     # the rule's file and id, for error messages
 
-    def may_match(self, low: str) -> bool:
-        """A cheap test that rules most sentences out before any pattern runs."""
-        return self.gate is None or self.gate.search(low) is not None
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern, ...]:
+        return tuple(_compile(p, self.where) for p in self.sources)
+
+    @cached_property
+    def context(self) -> re.Pattern | None:
+        return _compile(self.context_source, self.where) if self.context_source else None
+
+    @cached_property
+    def excludes(self) -> tuple[re.Pattern, ...]:
+        return tuple(_compile(p, self.where) for p in self.exclude_sources)
+
+    def may_match(self, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
+        """Whether a gate text (a sentence's, a paragraph's or a whole section's, see
+        text.gate_text) has the words some pattern cannot match without: a few tests that
+        rule most text out before any pattern runs. `found`: the lexicon words it has, if known."""
+        return may_match(self.need, gate, found)
 
 
 @dataclass(frozen=True)
@@ -63,19 +78,27 @@ class Framework:
     valid_from: date | None = None
     invalid_from: date | None = None
     authority: str = ""
+    need: tuple[Need, ...] | None = None  # per pattern, words every match contains (None: unknown)
+
+    def may_match(self, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
+        return may_match(self.need, gate, found)
 
 
 class Lexicon:
     def __init__(self, tables: dict[str, dict]):
         shared = tables.get("shared", {})
         self.macros = _expand_macros(shared.get("macros", {}))
+        self._pieces: dict[str, Piece] = {}
+        for name, pattern in shared.get("macros", {}).items():
+            self._pieces[name] = macro_piece(pattern, self._pieces)
         self.shapes = shared.get("shapes", {})
         spelling = shared.get("spelling", {})
         self._spelling = dict(spelling)
         self._respell = (re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(spelling, key=len, reverse=True))) + r")\b")
                          if spelling else None)
-        self._names = tuple((self.compile(n["pattern"], "shared.toml name"), n["token"])
-                            for n in shared.get("name", []))
+        self._by_length = sorted(spelling, key=len, reverse=True)
+        self._misspelt = [skeleton(w) for w, right in spelling.items() if skeleton(w) != skeleton(right)]
+        self._names = tuple(self._name(n) for n in shared.get("name", []))
         self.rules: tuple[Rule, ...] = tuple(
             self._rule(name, raw) for name, table in sorted(tables.items()) for raw in table.get("rule", []))
         ids = [r.id for r in self.rules]
@@ -90,22 +113,66 @@ class Lexicon:
         dates = tables.get("dates", {})
         self.policy_date = tuple(self.compile(p, "dates.patterns") for p in dates.get("patterns", []))
         self.by_id = {r.id: r for r in self.rules}
+        self._ungated = frozenset(i for i, r in enumerate(self.rules) if r.need is None)
+        self._by_word: dict[bytes, set[int]] = {}
+        for i, rule in enumerate(self.rules):
+            for need in rule.need or ():
+                for word in need[0].words:
+                    self._by_word.setdefault(word, set()).add(i)
+        self.vocabulary = Vocabulary(c for thing in self.rules + self.frameworks for need in thing.need or ()
+                                     for c in need)
+
+    def names_framework(self, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
+        """Whether a text (by its gate text) could name a transfer framework at all."""
+        return any(fw.may_match(gate, found) for fw in self.frameworks)
+
+    def candidates(self, found: frozenset[bytes]) -> list[Rule]:
+        """The rules that may match a text that has the lexicon words `found`, in lexicon order:
+        each pattern's rarest clause indexes its rule, so only those rules are tested."""
+        hit = set(self._ungated)
+        for word in found:
+            hit.update(self._by_word.get(word, ()))
+        return [rule for rule in map(self.rules.__getitem__, sorted(hit)) if rule.may_match(b"", found)]
 
     def respell(self, low: str) -> str:
         """Fix known misspellings, then turn names that read like negations into tokens."""
-        if self._respell is not None:
+        if self._respell is not None and any(wrong in low for wrong in self._spelling):
             low = self._respell.sub(lambda m: self._spelling[m.group(0)], low)
-        if "not" in low:            # every name rewritten here reads "do not ..."
-            for pattern, token in self._names:
+        return self._tokens(low)
+
+    def may_respell(self, bare: bytes) -> bool:
+        """Whether respelling could change the skeleton `bare` of a text: a misspelling that
+        differs from its fix in more than markup, or the words of a name, occur in it."""
+        return any(wrong in bare for wrong in self._misspelt) or any(key in bare for _, _, key, _ in self._names)
+
+    def respell_everywhere(self, low: str) -> str:
+        """respell for gate texts: each misspelling fixed wherever it occurs, inside words too
+        (more than respell fixes, never less), then names turned into tokens."""
+        for wrong in self._by_length:
+            if wrong in low:
+                low = low.replace(wrong, self._spelling[wrong])
+        return self._tokens(low)
+
+    def _tokens(self, low: str) -> str:
+        bare = skeleton(low)
+        for pattern, token, key, need in self._names:
+            if key in bare and present(need, bare):
                 low = pattern.sub(token, low)
+                bare = skeleton(low)
         return low
 
+    def _name(self, raw: dict) -> tuple[re.Pattern, str, bytes, Need]:
+        """A name's pattern and token, with the words it needs and the longest core of a clause
+        of them: a single substring test rules most texts out for it."""
+        need = required(raw["pattern"], self._pieces)
+        key = max((core(c.words) for c in need), key=len, default=b"")
+        return self.compile(raw["pattern"], "shared.toml name"), raw["token"], key, need
+
     def compile(self, pattern: str, where: str) -> re.Pattern:
-        expanded = _MACRO.sub(lambda m: self._macro(m.group(1), where), pattern)
-        try:
-            return re.compile(expanded)
-        except re.error as e:
-            raise ConfigError(f"lexicon {where}: bad pattern {pattern!r} ({e}); fix the regular expression") from None
+        return _compile(self.expand(pattern, where), where)
+
+    def expand(self, pattern: str, where: str) -> str:
+        return _MACRO.sub(lambda m: self._macro(m.group(1), where), pattern)
 
     def _macro(self, name: str, where: str) -> str:
         if name not in self.macros:
@@ -126,64 +193,35 @@ class Lexicon:
             raise ConfigError(f"lexicon {where}: protective must be one of {', '.join(PROTECTIVE)}")
         if raw.get("shape") and raw["shape"] not in self.shapes:
             raise ConfigError(f"lexicon {where}: unknown shape {raw['shape']!r}; define it under [shapes] in shared.toml")
-        patterns = list(self.shapes.get(raw.get("shape"), [])) + list(raw.get("patterns", []))
-        obj = "(?:" + raw.get("object", "") + ")"
+        patterns = [p.replace("{OBJECT}", "(?:" + raw.get("object", "") + ")")
+                    for p in list(self.shapes.get(raw.get("shape"), [])) + list(raw.get("patterns", []))]
         fields = {k: v for k, v in raw.items() if k in Rule.__dataclass_fields__}
-        fields["patterns"] = tuple(self.compile(p.replace("{OBJECT}", obj), where) for p in patterns)
-        fields["gate"] = _gate(fields["patterns"])
-        fields["excludes"] = tuple(self.compile(p, where) for p in raw.get("excludes", ()))
-        fields["context"] = self.compile(raw["context"], where) if raw.get("context") else None
+        fields["sources"] = tuple(self.expand(p, where) for p in patterns)
+        needs = tuple(required(p, self._pieces) for p in patterns)
+        fields["need"] = needs if all(needs) else None
+        fields["exclude_sources"] = tuple(self.expand(p, where) for p in raw.get("excludes", ()))
+        fields["context_source"] = self.expand(raw["context"], where) if raw.get("context") else ""
         fields["meaning"] = raw.get("meaning", raw["label"])
         fields["examples"] = tuple(raw.get("examples", ()))
         fields["counter_examples"] = tuple(raw.get("counter_examples", ()))
+        fields["where"] = where
         return Rule(**fields)
 
     def _framework(self, raw: dict) -> Framework:
         where = f"frameworks.toml {raw.get('id', '?')}"
+        needs = tuple(required(p, self._pieces) for p in raw["patterns"])
         return Framework(
             id=raw["id"], name=raw["name"], authority=raw.get("authority", ""),
-            patterns=tuple(self.compile(p, where) for p in raw["patterns"]),
+            patterns=tuple(self.compile(p, where) for p in raw["patterns"]), need=needs if all(needs) else None,
             valid_from=date.fromisoformat(raw["valid_from"]) if raw.get("valid_from") else None,
             invalid_from=date.fromisoformat(raw["invalid_from"]) if raw.get("invalid_from") else None)
 
 
-def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
-    """Literal strings of which every match of some pattern contains one, read off the parsed
-    patterns, as one alternation; None when a pattern can match without any literal."""
-    out: set[str] = set()
-    for p in patterns:
-        needed = _needed(sre_parse.parse(p.pattern).data)
-        if needed is None:
-            return None
-        out |= needed
-    return re.compile("|".join(map(re.escape, sorted(out, key=len, reverse=True))))
-
-
-def _needed(items) -> set[str] | None:
-    """For a sequence of parsed regex items, a set of literals one of which must occur."""
-    candidates: list[set[str]] = []
-    run = ""
-    for op, av in items:
-        if op is sre.LITERAL:
-            run += chr(av)
-            continue
-        if run:
-            candidates.append({run})
-            run = ""
-        if op is sre.SUBPATTERN:
-            found = _needed(av[3].data)
-        elif op is sre.BRANCH:
-            branches = [_needed(b.data) for b in av[1]]
-            found = None if any(b is None for b in branches) else set().union(*branches)
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
-            found = _needed(av[2].data)
-        else:
-            found = None
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append({run})
-    return max(candidates, key=lambda c: min(map(len, c)), default=None)
+def _compile(pattern: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise ConfigError(f"lexicon {where}: bad pattern {pattern!r} ({e}); fix the regular expression") from None
 
 
 def _expand_macros(raw: dict[str, str]) -> dict[str, str]:

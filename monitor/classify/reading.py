@@ -1,53 +1,96 @@
-"""One version as the classifier reads it, computed on first use and kept: a version is
-compared with the one before it and the one after it, and most comparisons never need
-more than the sentences that changed."""
+"""One version as the classifier reads it, for the questions asked of the whole version: does
+it still make this claim somewhere, which transfer frameworks does it rely on.
+
+They are answered section by section, and a section (then a paragraph) is split into
+sentences only when its gate text has the words the question needs, so most of a long policy
+is never parsed. Sections are kept by their text: one the comparison left unchanged is read
+once for both versions, and a version compared with the one before it and the one after it
+is read once for both comparisons.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 
+from ..model import Section
 from .claims import Claim, rule_claims
 from .frameworks import FrameworkUse, framework_uses
-from .lexicon import LEXICON, Rule
-from .text import paragraph_sentences, paragraphs
+from .lexicon import LEXICON, Framework, Rule
+from .text import Sentence, gate_text, paragraph_sentences, paragraphs
 
 
 class Reading:
-    def __init__(self, text: str, titles: frozenset[str]):
-        self.text, self.titles = text, titles
-        self._by_rule: dict[str, list[Claim]] = {}
-
-    @cached_property
-    def _paragraphs(self) -> list[tuple[str, str, str]]:
-        return [(title, para, para.lower()) for title, para in paragraphs(self.text, self.titles)]
+    def __init__(self, sections: Sequence[Section]):
+        titles = frozenset(s.title for s in sections)
+        self.parts = tuple(_part(s.title, s.body, titles) for s in sections)
+        self._uses: dict[str, FrameworkUse | None] = {}
 
     @cached_property
     def frameworks(self) -> dict[str, FrameworkUse]:
-        return framework_uses([s for title, para, lowered in self._paragraphs
-                               if LEXICON.framework_hint.search(lowered)
-                               for s in paragraph_sentences(title, para)])
+        return framework_uses([s for part in self.parts if LEXICON.names_framework(part.gate)
+                               for s in part.sentences_where(LEXICON.names_framework)])
 
-    def claims_of(self, rule: Rule) -> list[Claim]:
-        """The rule's claims anywhere in the version; only paragraphs that pass the rule's
-        gate are split into sentences."""
-        if rule.id not in self._by_rule:
-            found: list[Claim] = []
-            for title, para, lowered in self._paragraphs:
-                if rule.gate is None or rule.gate.search(lowered):
-                    found += [c for s in paragraph_sentences(title, para) for c in rule_claims(rule, s)]
-            self._by_rule[rule.id] = found
-        return self._by_rule[rule.id]
+    def framework_use(self, fw: Framework) -> FrameworkUse | None:
+        """How the version uses one framework, reading only what may name it: the same as
+        frameworks.get(fw.id), which reads what may name any."""
+        if fw.id not in self._uses:
+            self._uses[fw.id] = framework_uses([s for part in self.parts if fw.may_match(part.gate)
+                                                for s in part.sentences_where(fw.may_match)]).get(fw.id)
+        return self._uses[fw.id]
 
     def still_makes(self, claim: Claim) -> bool:
         """Whether this version makes the same claim: same value, and (for rules that compare
-        what is shared) no words the version never used for it."""
-        same = [c for c in self.claims_of(claim.rule) if c.value.key == claim.value.key]
-        if not same:
-            return False
-        if not claim.rule.terms:
-            return True
-        return claim.terms <= frozenset().union(*(c.terms for c in same))
+        what is shared) no words the version never used for it. Reads parts until it knows."""
+        rule, terms = claim.rule, frozenset()
+        for part in self.parts:
+            if not rule.may_match(part.gate):
+                continue
+            for c in part.claims_of(rule):
+                if c.value.key == claim.value.key:
+                    terms |= c.terms
+                    if not rule.terms or claim.terms <= terms:
+                        return True
+        return False
+
+
+class _Part:
+    """One section: its gate text at once, its paragraphs and sentences only when asked. Its
+    sentences belong to its title even when the title line does not read as a heading."""
+
+    def __init__(self, title: str, body: str, titles: frozenset[str]):
+        self.title, self.text, self.titles = title, (f"{title}\n" if title else "") + body, titles
+        self._sentences: dict[int, list[Sentence]] = {}
+        self._by_rule: dict[str, list[Claim]] = {}
+
+    @cached_property
+    def gate(self) -> bytes:
+        return gate_text(self.text)
+
+    @cached_property
+    def _paragraphs(self) -> list[tuple[str, str, bytes]]:
+        return [(title, para, gate_text(para)) for title, para in paragraphs(self.text, self.titles, self.title)]
+
+    def sentences_where(self, test: Callable[[bytes], bool]) -> list[Sentence]:
+        """Sentences of the paragraphs whose gate text passes `test`."""
+        out: list[Sentence] = []
+        for i, (title, para, gate) in enumerate(self._paragraphs):
+            if test(gate):
+                if i not in self._sentences:
+                    self._sentences[i] = paragraph_sentences(title, para)
+                out += self._sentences[i]
+        return out
+
+    def claims_of(self, rule: Rule) -> list[Claim]:
+        if rule.id not in self._by_rule:
+            self._by_rule[rule.id] = [c for s in self.sentences_where(rule.may_match) for c in rule_claims(rule, s)]
+        return self._by_rule[rule.id]
+
+
+@lru_cache(maxsize=256)
+def _part(title: str, body: str, titles: frozenset[str]) -> _Part:
+    return _Part(title, body, titles)
 
 
 @lru_cache(maxsize=32)
-def reading(text: str, titles: frozenset[str]) -> Reading:
-    return Reading(text, titles)
+def reading(sections: tuple[Section, ...]) -> Reading:
+    return Reading(sections)

@@ -8,10 +8,12 @@ the same thing, whatever their case, punctuation, quotes, Markdown or line break
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from .lexicon import LEXICON
+from .literals import skeleton
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -41,6 +43,8 @@ _QUOTES = str.maketrans({"“": "", "”": "", "„": "", '"': "", "‘": "'", "
 _USA = re.compile(r"\bu\.\s?s\.(?:\s?a\.)?|\bu\.s\b")
 _EU = re.compile(r"\be\.\s?u\.")
 _KEY_DROP = re.compile(r"[\W_]+")
+_GATE_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")      # _LINK without its optional "!", which gates drop
+_USA_LONG = ("u. s. a.", "u.s. a.", "u. s.a.", "u.s.a.")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,16 @@ class Sentence:
         return lower_form(self.text)
 
     @cached_property
+    def gate(self) -> bytes:
+        """The skeleton of `low`, which lexicon gates test (Rule.may_match)."""
+        return skeleton(self.low)
+
+    @cached_property
+    def found(self) -> frozenset[bytes]:
+        """The lexicon's words that `gate` has, so that gates are set tests."""
+        return LEXICON.vocabulary.found(self.gate)
+
+    @cached_property
     def context(self) -> tuple[str, str, str]:
         return self.low, lower_form(self.prev), self.section.lower()
 
@@ -65,18 +79,18 @@ def sentence(text: str, section: str = "", prev: str = "") -> Sentence:
     return Sentence(text, key_form(text.lower()), section, prev)
 
 
-def paragraphs(text: str, titles: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+def paragraphs(text: str, titles: frozenset[str] = frozenset(), title: str = "") -> list[tuple[str, str]]:
     """(section title, paragraph) pairs of plain text: Markdown links, emphasis, tags and table
     pipes removed; hard-wrapped lines joined, so a rewrapped paragraph reads as the original.
     A line equal to one of `titles` starts that section, unless the line before it was cut
     mid-sentence or it holds more than one sentence: then it is a wrapped line the section
-    splitter mistook for a heading."""
+    splitter mistook for a heading. `title` is the section the text starts in."""
     text = _BREAK_TAG.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
     heads = {_heading_key(t) for t in titles if t}
     longest = max((len(t) for t in titles), default=0) + 8
     out: list[tuple[str, str]] = []
-    title, joinable = "", False
+    joinable = False
     for raw in text.split("\n"):
         if _RULE_LINE.match(raw) and raw.strip():
             joinable = False
@@ -149,9 +163,29 @@ def split_sentences(line: str) -> list[str]:
 @lru_cache(maxsize=32768)
 def lower_form(text: str) -> str:
     low = text.translate(_QUOTES).lower()
-    if "." in low:
+    if "u." in low:             # both abbreviations end in "u."
         low = _EU.sub("eu", _USA.sub("us", low))
     return LEXICON.respell(" ".join(low.split()))
+
+
+def gate_text(text: str) -> bytes:
+    """What gates test a whole section or paragraph on, so that only the parts that pass are
+    split into sentences: the skeleton (literals.skeleton) of its plain lower-case text, and
+    of its respelt form where that differs ("u.s.a." is "us", misspellings fixed, names made
+    tokens). Whatever words a sentence read from `text` shows the patterns (Sentence.low),
+    their skeletons are in here, so a gate that fails here would fail on every such sentence."""
+    if "](" in text:
+        text = _GATE_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", text))
+    low = text.lower()
+    gate = skeleton(low)
+    if not LEXICON.may_respell(gate) and "s.a." not in low and "s. a." not in low:
+        return gate
+    fixed = LEXICON.respell_everywhere(" ".join(low.translate(_QUOTES).split()))
+    for form in _USA_LONG:
+        fixed = fixed.replace(form, "us")
+    return gate + b"\n" + skeleton(fixed)
 
 
 def key_form(lowered: str) -> str:
@@ -166,6 +200,28 @@ def version_sentences(text: str, titles: frozenset[str] = frozenset()) -> tuple[
     for title, para in paragraphs(text, titles):
         out += paragraph_sentences(title, para, out[-1].text if out and out[-1].section == title else title)
     return tuple(out)
+
+
+def changed_sentences(paras: list[tuple[str, str]], skip: Counter) -> list[Sentence]:
+    """The sentences of `paras` (from paragraphs()) but for the first skip[p] paragraphs equal
+    to p, each with the section and sentence before that version_sentences gives it."""
+    left = Counter(skip)
+    out: list[Sentence] = []
+    for i, (title, para) in enumerate(paras):
+        if left[para] > 0:
+            left[para] -= 1
+            continue
+        out += paragraph_sentences(title, para, _sentence_before(paras, i))
+    return out
+
+
+def _sentence_before(paras: list[tuple[str, str]], i: int) -> str:
+    title = paras[i][0]
+    for j in range(i - 1, -1, -1):
+        spans = split_sentences(paras[j][1])
+        if spans:
+            return spans[-1] if paras[j][0] == title else title
+    return title
 
 
 def paragraph_sentences(title: str, para: str, prev: str = "") -> list[Sentence]:
