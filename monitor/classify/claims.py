@@ -112,8 +112,7 @@ def _in_context(rule: Rule, s: Sentence) -> bool:
 
 
 def rule_claims(rule: Rule, s: Sentence) -> list[Claim]:
-    if not rule.may_match(s.gate, s.found):
-        return []
+    """The rule's claims in one sentence. Callers rule sentences out by the rule's gate first."""
     matches = [m for pattern in rule.patterns for m in pattern.finditer(s.low)]
     if not matches or not _in_context(rule, s) or any(x.search(s.low) for x in rule.excludes):
         return []
@@ -142,6 +141,6 @@ def _distinct(claims: list[Claim]) -> list[Claim]:
 
 def sentence_claims(s: Sentence) -> list[Claim]:
     out: list[Claim] = []
-    for rule in LEXICON.candidates(s.found):
+    for rule in LEXICON.candidates(s.gate):
         out.extend(rule_claims(rule, s))
     return out

@@ -9,7 +9,7 @@ from .lexicon import LEXICON
 from .text import lower_form
 
 _MARKUP = re.compile(r"[*_#|]+")
-_DATE_WORD = re.compile(r"updated|revised|modified|amended|changed|reviewed|effective|version")
+_DATE_WORDS = ("updated", "revised", "modified", "amended", "changed", "reviewed", "effective", "version")
 _FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y", "%Y-%m-%d",
             "%m-%d-%Y", "%m/%d/%Y", "%d.%m.%Y", "%m-%d-%y", "%m/%d/%y")
 
@@ -31,10 +31,7 @@ def normalise_date(raw: str) -> str:
 @lru_cache(maxsize=64)
 def policy_dates(text: str) -> tuple[str, ...]:
     """Every date the policy gives itself, normalised, in order of appearance."""
-    lowered = text.lower()
-    lines = {(lowered.rfind("\n", 0, m.start()) + 1, (lowered.find("\n", m.end()) + 1 or len(lowered) + 1) - 1)
-             for m in _DATE_WORD.finditer(lowered)}
-    low = lower_form(_MARKUP.sub(" ", "\n".join(text[a:b] for a, b in sorted(lines))))
+    low = lower_form(_MARKUP.sub(" ", "\n".join(text[a:b] for a, b in _date_lines(text.lower()))))
     found: list[tuple[int, str]] = []
     for pattern in LEXICON.policy_date:
         found.extend((m.start(), normalise_date(m.group("date"))) for m in pattern.finditer(low))
@@ -43,3 +40,16 @@ def policy_dates(text: str) -> tuple[str, ...]:
         if d not in out:
             out.append(d)
     return tuple(out)
+
+
+def _date_lines(lowered: str) -> list[tuple[int, int]]:
+    """The lines with a word that may introduce the policy's date, as (start, end) spans."""
+    lines = set()
+    for word in _DATE_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            end = lowered.find("\n", at)
+            end = len(lowered) if end < 0 else end
+            lines.add((lowered.rfind("\n", 0, at) + 1, end))
+            at = lowered.find(word, end)
+    return sorted(lines)

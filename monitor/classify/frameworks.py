@@ -28,7 +28,7 @@ def framework_uses(sentences: list[Sentence]) -> dict[str, FrameworkUse]:
     """Each framework the sentences name, by id, with its strongest status."""
     out: dict[str, FrameworkUse] = {}
     for s in sentences:
-        named = [fw for fw in LEXICON.frameworks if fw.may_match(s.gate, s.found)]
+        named = [fw for fw in LEXICON.frameworks if fw.may_match(s.gate)]
         if not named or not LEXICON.framework_hint.search(s.key):
             continue
         relies = bool(LEXICON.reliance.search(s.low))

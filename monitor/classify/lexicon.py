@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib import resources
 
 from ..errors import ConfigError
-from .literals import Need, Piece, Vocabulary, core, macro_piece, may_match, present, required, skeleton
+from .literals import HEAD, Gate, Need, Piece, core, macro_piece, may_match, present, required, skeleton
 
 VALUE_KINDS = ("polarity", "presence", "duration", "age", "text")
 PROTECTIVE = ("yes", "no", "present", "absent", "neutral")
@@ -62,11 +62,11 @@ class Rule:
     def excludes(self) -> tuple[re.Pattern, ...]:
         return tuple(_compile(p, self.where) for p in self.exclude_sources)
 
-    def may_match(self, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
-        """Whether a gate text (a sentence's, a paragraph's or a whole section's, see
-        text.gate_text) has the words some pattern cannot match without: a few tests that
-        rule most text out before any pattern runs. `found`: the lexicon words it has, if known."""
-        return may_match(self.need, gate, found)
+    def may_match(self, gate: Gate) -> bool:
+        """Whether a text (a sentence, a paragraph, a whole section: see text.gate) has the
+        words some pattern cannot match without: a few substring tests that rule most text
+        out before any pattern runs."""
+        return may_match(self.need, gate)
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,8 @@ class Framework:
     authority: str = ""
     need: tuple[Need, ...] | None = None  # per pattern, words every match contains (None: unknown)
 
-    def may_match(self, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
-        return may_match(self.need, gate, found)
+    def may_match(self, gate: Gate) -> bool:
+        return may_match(self.need, gate)
 
 
 class Lexicon:
@@ -113,26 +113,41 @@ class Lexicon:
         dates = tables.get("dates", {})
         self.policy_date = tuple(self.compile(p, "dates.patterns") for p in dates.get("patterns", []))
         self.by_id = {r.id: r for r in self.rules}
-        self._ungated = frozenset(i for i, r in enumerate(self.rules) if r.need is None)
-        self._by_word: dict[bytes, set[int]] = {}
-        for i, rule in enumerate(self.rules):
-            for need in rule.need or ():
-                for word in need[0].words:
-                    self._by_word.setdefault(word, set()).add(i)
-        self.vocabulary = Vocabulary(c for thing in self.rules + self.frameworks for need in thing.need or ()
-                                     for c in need)
+        self._filed = 0
+        self._by_head: dict[bytes, set[int]] = {}
+        self._by_short: dict[bytes, set[int]] = {}
+        self._ungated = frozenset(i for i, rule in enumerate(self.rules) if rule.need is None)
+        self._patterns = [(i, frozenset(map(self._file, need))) for i, rule in enumerate(self.rules)
+                          for need in rule.need or ()]
+        self._heads = frozenset(self._by_head)
 
-    def names_framework(self, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
-        """Whether a text (by its gate text) could name a transfer framework at all."""
-        return any(fw.may_match(gate, found) for fw in self.frameworks)
+    def _file(self, clause) -> int:
+        """Index one clause by its words' heads (and its short words); its number."""
+        number = self._filed
+        self._filed += 1
+        for head in clause.by_head:
+            self._by_head.setdefault(head, set()).add(number)
+        for word in clause.short:
+            self._by_short.setdefault(word, set()).add(number)
+        return number
 
-    def candidates(self, found: frozenset[bytes]) -> list[Rule]:
-        """The rules that may match a text that has the lexicon words `found`, in lexicon order:
-        each pattern's rarest clause indexes its rule, so only those rules are tested."""
-        hit = set(self._ungated)
-        for word in found:
-            hit.update(self._by_word.get(word, ()))
-        return [rule for rule in map(self.rules.__getitem__, sorted(hit)) if rule.may_match(b"", found)]
+    def names_framework(self, gate: Gate) -> bool:
+        """Whether a text could name a transfer framework at all."""
+        return any(fw.may_match(gate) for fw in self.frameworks)
+
+    def candidates(self, gate: Gate) -> list[Rule]:
+        """The rules that may match a sentence, in lexicon order. The heads the sentence has
+        (set tests on its grams) tell which clauses may be met, so a rule is looked at word
+        by word only when some pattern of it may have all its clauses met."""
+        met: set[int] = set()
+        for head in gate.grams & self._heads:
+            met |= self._by_head[head]
+        for word, numbers in self._by_short.items():
+            if gate.has(word):
+                met |= numbers
+        hit = self._ungated.union(i for i, clauses in self._patterns if clauses <= met)
+        return [rule for rule in map(self.rules.__getitem__, sorted(hit))
+                if rule.need is None or rule.may_match(gate)]
 
     def respell(self, low: str) -> str:
         """Fix known misspellings, then turn names that read like negations into tokens."""
@@ -156,7 +171,7 @@ class Lexicon:
     def _tokens(self, low: str) -> str:
         bare = skeleton(low)
         for pattern, token, key, need in self._names:
-            if key in bare and present(need, bare):
+            if key in bare and present(need, Gate(bare)):
                 low = pattern.sub(token, low)
                 bare = skeleton(low)
         return low

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from functools import cached_property
 
 MIN_WORD = 3                          # shorter words pass nearly every text; they gate nothing
 HEAD = 4                              # bytes of a word's start kept for set tests (see Clause)
@@ -38,6 +39,7 @@ class Clause:
     first HEAD bytes so that a long text is scanned for a few heads, not for every word."""
     words: frozenset[bytes]
     by_head: dict[bytes, tuple[bytes, ...]]
+    heads: frozenset[bytes]
     short: tuple[bytes, ...]          # words shorter than HEAD
 
     @classmethod
@@ -46,44 +48,42 @@ class Clause:
         for w in sorted(words):
             if len(w) >= HEAD:
                 by_head[w[:HEAD]] = by_head.get(w[:HEAD], ()) + (w,)
-        return cls(words, by_head, tuple(sorted(w for w in words if len(w) < HEAD)))
+        return cls(words, by_head, frozenset(by_head), tuple(sorted(w for w in words if len(w) < HEAD)))
 
-    def met(self, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
-        """Whether `gate` has one of the words. `found`, when given, are all the lexicon's
-        words the gate has (Vocabulary.found): then a set test answers."""
-        if found is not None:
-            return not self.words.isdisjoint(found)
-        for word in self.short:
-            if word in gate:
+
+class Gate:
+    """A text (a section, a paragraph, a sentence) as gates test it: its skeleton, scanned for
+    each word at most once however many clauses ask."""
+
+    def __init__(self, bare: bytes):
+        self.bare = bare
+        self._has: dict[bytes, bool] = {}
+
+    @cached_property
+    def grams(self) -> frozenset[bytes]:
+        """Its HEAD-grams, which tell at once which words' heads occur (Lexicon.candidates)."""
+        bare = self.bare
+        return frozenset(bare[at:at + HEAD] for at in range(len(bare) - HEAD + 1))
+
+    def has(self, word: bytes) -> bool:
+        found = self._has.get(word)
+        if found is None:
+            found = self._has[word] = word in self.bare
+        return found
+
+    def met(self, clause: Clause) -> bool:
+        """Whether the text has one of the clause's words: heads first (by set test once the
+        grams are known), then the words under the heads that occur."""
+        for word in clause.short:
+            if self.has(word):
                 return True
-        for head, words in self.by_head.items():
-            if head in gate:
-                for word in words:
-                    if word in gate:
+        grams = self.__dict__.get("grams")
+        for head in clause.by_head if grams is None else clause.heads & grams:
+            if grams is not None or self.has(head):
+                for word in clause.by_head[head]:
+                    if self.has(word):
                         return True
         return False
-
-
-class Vocabulary:
-    """Every word some clause needs, to find at once those a short text has (one set test
-    per clause after that): its HEAD-grams pick the heads, the heads the words."""
-
-    def __init__(self, clauses):
-        self._by_head: dict[bytes, set[bytes]] = {}
-        short: set[bytes] = set()
-        for clause in clauses:
-            short.update(clause.short)
-            for head, words in clause.by_head.items():
-                self._by_head.setdefault(head, set()).update(words)
-        self._heads = frozenset(self._by_head)
-        self._short = tuple(sorted(short))
-
-    def found(self, gate: bytes) -> frozenset[bytes]:
-        grams = {gate[at:at + HEAD] for at in range(len(gate) - HEAD + 1)}
-        out = [w for w in self._short if w in gate]
-        for head in self._heads.intersection(grams):
-            out += [w for w in self._by_head[head] if w in gate]
-        return frozenset(out)
 
 
 Need = tuple[Clause, ...]             # every clause must be met
@@ -136,21 +136,21 @@ def macro_piece(pattern: str, macros: dict[str, Piece]) -> Piece:
         return _ANY
 
 
-def may_match(needs: tuple[Need, ...] | None, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
+def may_match(needs: tuple[Need, ...] | None, gate: Gate) -> bool:
     """Whether a text could match one of several patterns, each needing `needs[i]`
-    (None: nothing known, so it could); `found` as for Clause.met."""
+    (None: nothing known, so it could)."""
     if needs is None:
         return True
     for need in needs:
-        if present(need, gate, found):
+        if present(need, gate):
             return True
     return False
 
 
-def present(need: Need, gate: bytes, found: frozenset[bytes] | None = None) -> bool:
-    """Whether `gate` meets every clause of `need`."""
+def present(need: Need, gate: Gate) -> bool:
+    """Whether the text meets every clause of `need`."""
     for clause in need:
-        if not clause.met(gate, found):
+        if not gate.met(clause):
             return False
     return True
 

@@ -16,7 +16,8 @@ from ..model import Section
 from .claims import Claim, rule_claims
 from .frameworks import FrameworkUse, framework_uses
 from .lexicon import LEXICON, Framework, Rule
-from .text import Sentence, gate_text, paragraph_sentences, paragraphs
+from .literals import Gate
+from .text import Sentence, gate, paragraph_sentences, paragraphs
 
 
 class Reading:
@@ -63,14 +64,14 @@ class _Part:
         self._by_rule: dict[str, list[Claim]] = {}
 
     @cached_property
-    def gate(self) -> bytes:
-        return gate_text(self.text)
+    def gate(self) -> Gate:
+        return gate(self.text)
 
     @cached_property
-    def _paragraphs(self) -> list[tuple[str, str, bytes]]:
-        return [(title, para, gate_text(para)) for title, para in paragraphs(self.text, self.titles, self.title)]
+    def _paragraphs(self) -> list[tuple[str, str, Gate]]:
+        return [(title, para, gate(para)) for title, para in paragraphs(self.text, self.titles, self.title)]
 
-    def sentences_where(self, test: Callable[[bytes], bool]) -> list[Sentence]:
+    def sentences_where(self, test: Callable[[Gate], bool]) -> list[Sentence]:
         """Sentences of the paragraphs whose gate text passes `test`."""
         out: list[Sentence] = []
         for i, (title, para, gate) in enumerate(self._paragraphs):
@@ -82,7 +83,8 @@ class _Part:
 
     def claims_of(self, rule: Rule) -> list[Claim]:
         if rule.id not in self._by_rule:
-            self._by_rule[rule.id] = [c for s in self.sentences_where(rule.may_match) for c in rule_claims(rule, s)]
+            self._by_rule[rule.id] = [c for s in self.sentences_where(rule.may_match) if rule.may_match(s.gate)
+                                      for c in rule_claims(rule, s)]
         return self._by_rule[rule.id]
 
 

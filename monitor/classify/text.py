@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from .lexicon import LEXICON
-from .literals import skeleton
+from .literals import Gate, skeleton
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -27,7 +27,7 @@ _BLOCK_START = re.compile(
 _WRAP_MIN = 50
 _CAPS_TITLE_MAX = 60
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{4,}\b")
-_SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
+_CLOSERS = "\"'”’)]"
 _BROKEN_WORD = re.compile(r"[a-z]-$")
 _NUMBER_START = re.compile(r"^\s*\d")
 _AWAITS_NUMBER = re.compile(r"\b(?:of|than|under|over|to|within|after|for|by|and|or|least|most|age|aged)$", re.I)
@@ -43,7 +43,7 @@ _QUOTES = str.maketrans({"“": "", "”": "", "„": "", '"': "", "‘": "'", "
 _USA = re.compile(r"\bu\.\s?s\.(?:\s?a\.)?|\bu\.s\b")
 _EU = re.compile(r"\be\.\s?u\.")
 _KEY_DROP = re.compile(r"[\W_]+")
-_GATE_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")      # _LINK without its optional "!", which gates drop
+_GATE_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")      # _LINK without its optional "!": faster
 _USA_LONG = ("u. s. a.", "u.s. a.", "u. s.a.", "u.s.a.")
 
 
@@ -61,14 +61,9 @@ class Sentence:
         return lower_form(self.text)
 
     @cached_property
-    def gate(self) -> bytes:
-        """The skeleton of `low`, which lexicon gates test (Rule.may_match)."""
-        return skeleton(self.low)
-
-    @cached_property
-    def found(self) -> frozenset[bytes]:
-        """The lexicon's words that `gate` has, so that gates are set tests."""
-        return LEXICON.vocabulary.found(self.gate)
+    def gate(self) -> Gate:
+        """`low` as gates test it (Rule.may_match)."""
+        return Gate(skeleton(self.low))
 
     @cached_property
     def context(self) -> tuple[str, str, str]:
@@ -85,8 +80,11 @@ def paragraphs(text: str, titles: frozenset[str] = frozenset(), title: str = "")
     A line equal to one of `titles` starts that section, unless the line before it was cut
     mid-sentence or it holds more than one sentence: then it is a wrapped line the section
     splitter mistook for a heading. `title` is the section the text starts in."""
-    text = _BREAK_TAG.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "](" in text:
+        text = (_LINK if "![" in text else _GATE_LINK).sub(r"\1", text)     # the same without images
+    if "<" in text:
+        text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _BREAK_TAG.sub("\n", text)))
     heads = {_heading_key(t) for t in titles if t}
     longest = max((len(t) for t in titles), default=0) + 8
     out: list[tuple[str, str]] = []
@@ -134,7 +132,13 @@ def _wrapped(line: str) -> bool:
     last = line.rsplit(" ", 1)[-1]
     if last.endswith(".") and _is_abbreviation(last[:-1]):
         return True
-    return len(line) >= _WRAP_MIN and not _SENTENCE_END.search(line) and not _title_like(line)
+    return len(line) >= _WRAP_MIN and not _ends_sentence(line) and not _title_like(line)
+
+
+def _ends_sentence(line: str) -> bool:
+    """Ends with . ! ? or :, closing quotes and brackets aside."""
+    bare = line.rstrip(_CLOSERS)
+    return bool(bare) and bare[-1] in ".!?:"
 
 
 def _title_like(line: str) -> bool:
@@ -166,6 +170,11 @@ def lower_form(text: str) -> str:
     if "u." in low:             # both abbreviations end in "u."
         low = _EU.sub("eu", _USA.sub("us", low))
     return LEXICON.respell(" ".join(low.split()))
+
+
+def gate(text: str) -> Gate:
+    """A section or paragraph as gates test it (see gate_text)."""
+    return Gate(gate_text(text))
 
 
 def gate_text(text: str) -> bytes:
