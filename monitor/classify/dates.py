@@ -31,7 +31,13 @@ def normalise_date(raw: str) -> str:
 @lru_cache(maxsize=64)
 def policy_dates(text: str) -> tuple[str, ...]:
     """Every date the policy gives itself, normalised, in order of appearance."""
-    low = lower_form(_MARKUP.sub(" ", "\n".join(text[a:b] for a, b in _date_lines(text.lower()))))
+    return _dates_in("\n".join(text[a:b] for a, b in _date_lines(text.lower())))
+
+
+@lru_cache(maxsize=64)
+def _dates_in(lines: str) -> tuple[str, ...]:
+    """The dates in the policy's date lines; kept, since most new versions leave them as they were."""
+    low = lower_form(_MARKUP.sub(" ", lines))
     found: list[tuple[int, str]] = []
     for pattern in LEXICON.policy_date:
         found.extend((m.start(), normalise_date(m.group("date"))) for m in pattern.finditer(low))

@@ -31,6 +31,8 @@ _DROP_ASCII = string.punctuation.replace("@", "") + string.whitespace + "\x1c\x1
 _DROP_OTHER = ("\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
                "\u2028\u2029\u202f\u205f\u3000“”„‘’–—•·…")
 _DROP_BYTES = _DROP_ASCII.encode()
+_WIDE = "\x7f"                        # marks a skeleton of text beyond ASCII (see skeleton)
+_DIGITS = frozenset("0123456789" + _WIDE)   # what \\d needs: an ASCII digit, or text beyond ASCII
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,20 +46,28 @@ class Clause:
 
     @classmethod
     def of(cls, words: frozenset[bytes]) -> Clause:
-        by_head: dict[bytes, tuple[bytes, ...]] = {}
-        for w in sorted(words):
-            if len(w) >= HEAD:
-                by_head[w[:HEAD]] = by_head.get(w[:HEAD], ()) + (w,)
-        return cls(words, by_head, frozenset(by_head), tuple(sorted(w for w in words if len(w) < HEAD)))
+        """The clause of these words; one object per set of words, so that a text answers
+        each distinct clause once however many patterns share it."""
+        if words not in _CLAUSES:
+            by_head: dict[bytes, tuple[bytes, ...]] = {}
+            for w in sorted(words):
+                if len(w) >= HEAD:
+                    by_head[w[:HEAD]] = by_head.get(w[:HEAD], ()) + (w,)
+            _CLAUSES[words] = cls(words, by_head, frozenset(by_head), tuple(sorted(w for w in words if len(w) < HEAD)))
+        return _CLAUSES[words]
+
+
+_CLAUSES: dict[frozenset[bytes], Clause] = {}
 
 
 class Gate:
     """A text (a section, a paragraph, a sentence) as gates test it: its skeleton, scanned for
-    each word at most once however many clauses ask."""
+    each word at most once, each clause answered once, however many patterns ask."""
 
     def __init__(self, bare: bytes):
         self.bare = bare
         self._has: dict[bytes, bool] = {}
+        self._met: dict[Clause, bool] = {}
 
     @cached_property
     def grams(self) -> frozenset[bytes]:
@@ -74,15 +84,30 @@ class Gate:
     def met(self, clause: Clause) -> bool:
         """Whether the text has one of the clause's words: heads first (by set test once the
         grams are known), then the words under the heads that occur."""
+        answer = self._met.get(clause)
+        if answer is None:
+            answer = self._met[clause] = self._meets(clause)
+        return answer
+
+    def _meets(self, clause: Clause) -> bool:
+        has, bare = self._has, self.bare
         for word in clause.short:
-            if self.has(word):
+            if word in bare:
                 return True
         grams = self.__dict__.get("grams")
         for head in clause.by_head if grams is None else clause.heads & grams:
-            if grams is not None or self.has(head):
-                for word in clause.by_head[head]:
-                    if self.has(word):
-                        return True
+            if grams is None:
+                found = has.get(head)
+                if found is None:
+                    found = has[head] = head in bare
+                if not found:
+                    continue
+            for word in clause.by_head[head]:
+                found = has.get(word)
+                if found is None:
+                    found = has[word] = word in bare
+                if found:
+                    return True
         return False
 
 
@@ -179,12 +204,14 @@ def skeleton(text: str) -> bytes:
     """Letters, digits and "@" only, as UTF-8. Markup, spacing, quotes and line breaks differ
     between a raw section and the sentences read from it, but only in characters dropped
     here, so a word whose skeleton is absent from a text's skeleton is absent from every
-    sentence of it. Bytes, because bytes.translate drops characters fast whatever the text."""
-    if not text.isascii():
-        for ch in _DROP_OTHER:
-            if ch in text:
-                text = text.replace(ch, "")
-    return text.encode().translate(None, _DROP_BYTES)
+    sentence of it. Bytes, because bytes.translate drops characters fast whatever the text.
+    A text with characters beyond ASCII ends in _WIDE, for it may hold digits beyond 0-9."""
+    if text.isascii():
+        return text.encode().translate(None, _DROP_BYTES)
+    for ch in _DROP_OTHER:
+        if ch in text:
+            text = text.replace(ch, "")
+    return text.encode().translate(None, _DROP_BYTES) + _WIDE.encode()
 
 
 def _bare(ch: str) -> str:
@@ -230,7 +257,7 @@ def _clauses(piece: Piece) -> list[frozenset[str]]:
 
 def _useful(clauses) -> Need:
     kept = {minimal(w.encode() for w in c) for c in clauses
-            if c and all(len(w) >= MIN_WORD or not w.isalnum() for w in c)}
+            if c and (c <= _DIGITS or all(len(w) >= MIN_WORD or not w.isalnum() for w in c))}
     ranked = sorted(kept, key=lambda c: (-min(map(len, c)), len(c), sorted(c)))   # rarest first
     return tuple(Clause.of(c) for c in ranked[:_MAX_CLAUSES])
 
@@ -383,9 +410,13 @@ class _Reader:
         return _ANY if other or not members or len(members) > 8 else Piece(frozenset(members))
 
     def _escape(self) -> Piece | _Around:
-        if self.text[self.at + 1:self.at + 2] in _ZERO_WIDTH:
+        nxt = self.text[self.at + 1:self.at + 2]
+        if nxt in _ZERO_WIDTH:
             self.at += 2
             return _NOWHERE
+        if nxt == "d":
+            self.at += 2
+            return Piece(None, (_DIGITS,))
         char, self.at = _escaped(self.text, self.at)
         return _ANY if char is None else Piece(frozenset({_bare(char)}))
 
