@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 MIN_WORD = 3                          # shorter words pass nearly every text; they gate nothing
 HEAD = 4                              # bytes of a word's start kept for set tests (see Clause)
@@ -192,11 +192,12 @@ def core(clause: frozenset[bytes]) -> bytes:
 
 
 def minimal(words) -> frozenset:
-    """Drop words that contain another word of the same clause: finding the shorter suffices."""
-    kept: list = []
+    """Drop words that begin with another word of the same clause: finding the shorter
+    suffices ("share" for "shares" and "shared")."""
+    kept: set = set()
     for w in sorted(set(words), key=len):
-        if not any(k in w for k in kept):
-            kept.append(w)
+        if not any(w[:end] in kept for end in range(1, len(w))):
+            kept.add(w)
     return frozenset(kept)
 
 
@@ -214,8 +215,12 @@ def skeleton(text: str) -> bytes:
     return text.encode().translate(None, _DROP_BYTES) + _WIDE.encode()
 
 
+_BARE = str.maketrans("", "", _DROP_ASCII + _DROP_OTHER)
+_PLAIN = re.compile(r"[^\\()\[\]{}|.*+?^$]+")        # characters that stand for themselves
+
+
 def _bare(ch: str) -> str:
-    return "" if ch in _DROP_ASCII or ch in _DROP_OTHER else ch
+    return ch.translate(_BARE)
 
 
 def _escaped(text: str, at: int) -> tuple[str | None, int]:
@@ -256,10 +261,16 @@ def _clauses(piece: Piece) -> list[frozenset[str]]:
 
 
 def _useful(clauses) -> Need:
-    kept = {minimal(w.encode() for w in c) for c in clauses
+    kept = {_encoded(c) for c in clauses
             if c and (c <= _DIGITS or all(len(w) >= MIN_WORD or not w.isalnum() for w in c))}
     ranked = sorted(kept, key=lambda c: (-min(map(len, c)), len(c), sorted(c)))   # rarest first
     return tuple(Clause.of(c) for c in ranked[:_MAX_CLAUSES])
+
+
+@lru_cache(maxsize=None)
+def _encoded(clause: frozenset[str]) -> frozenset[bytes]:
+    """A clause's words as bytes, minimal; macros repeat the same clauses across patterns."""
+    return minimal(w.encode() for w in clause)
 
 
 def _best(clauses: list[frozenset[str]]) -> frozenset[str] | None:
@@ -336,8 +347,17 @@ class _Reader:
             if m:
                 self.at = m.end()
                 return self.macros.get(m.group(1), _ANY)
-        self.at += 1
-        return Piece(frozenset({_bare(ch)}))
+            self.at += 1
+            return Piece(frozenset({_bare(ch)}))
+        run = _PLAIN.match(self.text, self.at).group()
+        if len(run) > 1 and self._quantifier_at(self.at + len(run)):
+            run = run[:-1]                # a quantifier takes only the last character
+        self.at += len(run)
+        return Piece(frozenset({run.translate(_BARE)}))
+
+    def _quantifier_at(self, at: int) -> bool:
+        ch = self.text[at:at + 1]
+        return ch in ("?", "*", "+") and ch != "" or ch == "{" and bool(_QUANTIFIER.match(self.text, at))
 
     def _group(self) -> Piece | _Around:
         text = self.text
