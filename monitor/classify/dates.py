@@ -12,14 +12,17 @@ _MARKUP = re.compile(r"[*_#|]+")
 _DATE_WORDS = ("updated", "revised", "modified", "amended", "changed", "reviewed", "effective", "version")
 _FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y", "%Y-%m-%d",
             "%m-%d-%Y", "%m/%d/%Y", "%d.%m.%Y", "%m-%d-%y", "%m/%d/%y")
+_NAMED = tuple(f for f in _FORMATS if "%b" in f.lower())        # only these can read a month's name
+_NUMERIC = tuple(f for f in _FORMATS if "%b" not in f.lower())   # ... and only these digits alone
 
 
+@lru_cache(maxsize=256)
 def normalise_date(raw: str) -> str:
     """ISO form when the date parses ("23rd May, 2018" -> 2018-05-23), else the text itself."""
     cleaned = " ".join(raw.replace(",", " ").replace(".", " ").split()) if "-" not in raw and "/" not in raw else raw
     for suffix in ("st", "nd", "rd", "th"):
         cleaned = " ".join(w[:-2] if w[:-2].isdigit() and w.endswith(suffix) else w for w in cleaned.split())
-    for fmt in _FORMATS:
+    for fmt in _NAMED if any(c.isalpha() for c in cleaned) else _NUMERIC:
         try:
             parsed = datetime.strptime(cleaned.title() if "%b" in fmt.lower() else cleaned, fmt)
         except ValueError:

@@ -117,8 +117,11 @@ class Lexicon:
         self._by_head: dict[bytes, set[int]] = {}
         self._by_short: dict[bytes, set[int]] = {}
         self._ungated = frozenset(i for i, rule in enumerate(self.rules) if rule.need is None)
-        self._patterns = [(i, frozenset(map(self._file, need))) for i, rule in enumerate(self.rules)
-                          for need in rule.need or ()]
+        self._by_first: dict[int, list[tuple[int, frozenset[int]]]] = {}
+        for i, rule in enumerate(self.rules):
+            for need in rule.need or ():
+                numbers = [self._file(c) for c in need]
+                self._by_first.setdefault(numbers[0], []).append((i, frozenset(numbers)))
         self._heads = frozenset(self._by_head)
 
     def _file(self, clause) -> int:
@@ -145,7 +148,11 @@ class Lexicon:
         for word, numbers in self._by_short.items():
             if gate.has(word):
                 met |= numbers
-        hit = self._ungated.union(i for i, clauses in self._patterns if clauses <= met)
+        hit = set(self._ungated)
+        for number in met:
+            for i, clauses in self._by_first.get(number, ()):
+                if clauses <= met:
+                    hit.add(i)
         return [rule for rule in map(self.rules.__getitem__, sorted(hit))
                 if rule.need is None or rule.may_match(gate)]
 
@@ -153,7 +160,7 @@ class Lexicon:
         """Fix known misspellings, then turn names that read like negations into tokens."""
         if self._respell is not None and any(wrong in low for wrong in self._spelling):
             low = self._respell.sub(lambda m: self._spelling[m.group(0)], low)
-        return self._tokens(low)
+        return self.tokens(low)
 
     def may_respell(self, bare: bytes) -> bool:
         """Whether respelling could change the skeleton `bare` of a text: a misspelling that
@@ -161,14 +168,15 @@ class Lexicon:
         return any(wrong in bare for wrong in self._misspelt) or any(key in bare for _, _, key, _ in self._names)
 
     def respell_everywhere(self, low: str) -> str:
-        """respell for gate texts: each misspelling fixed wherever it occurs, inside words too
-        (more than respell fixes, never less), then names turned into tokens."""
+        """respell's spelling fixes for gate texts: each misspelling fixed wherever it occurs,
+        inside words too (more than respell fixes, never less)."""
         for wrong in self._by_length:
             if wrong in low:
                 low = low.replace(wrong, self._spelling[wrong])
-        return self._tokens(low)
+        return low
 
-    def _tokens(self, low: str) -> str:
+    def tokens(self, low: str) -> str:
+        """Names that read like negations turned into tokens."""
         bare = skeleton(low)
         for pattern, token, key, need in self._names:
             if key in bare and present(need, Gate(bare)):

@@ -181,8 +181,10 @@ def gate_text(text: str) -> bytes:
     """What gates test a whole section or paragraph on, so that only the parts that pass are
     split into sentences: the skeleton (literals.skeleton) of its plain lower-case text, and
     of its respelt form where that differs ("u.s.a." is "us", misspellings fixed, names made
-    tokens). Whatever words a sentence read from `text` shows the patterns (Sentence.low),
-    their skeletons are in here, so a gate that fails here would fail on every such sentence."""
+    tokens, sentence by sentence, as lower_form makes them in each sentence read from it: the
+    text's sentences are never finer than those). Whatever words a sentence read from `text`
+    shows the patterns (Sentence.low), their skeletons are in here, so a gate that fails
+    here would fail on every such sentence."""
     if "](" in text:
         text = _GATE_LINK.sub(r"\1", text)
     if "<" in text:
@@ -191,10 +193,11 @@ def gate_text(text: str) -> bytes:
     gate = skeleton(low)
     if not LEXICON.may_respell(gate) and "s.a." not in low and "s. a." not in low:
         return gate
-    fixed = LEXICON.respell_everywhere(" ".join(low.translate(_QUOTES).split()))
+    flat = " ".join(low.translate(_QUOTES).replace("*", "").replace("_", "").split())   # emphasis gone
+    fixed = LEXICON.respell_everywhere(flat)
     for form in _USA_LONG:
         fixed = fixed.replace(form, "us")
-    return gate + b"\n" + skeleton(fixed)
+    return gate + b"\n" + skeleton(" ".join(map(LEXICON.tokens, split_sentences(fixed))))
 
 
 def key_form(lowered: str) -> str:
