@@ -112,8 +112,8 @@ def _in_context(rule: Rule, s: Sentence) -> bool:
 
 
 def rule_claims(rule: Rule, s: Sentence) -> list[Claim]:
-    """The rule's claims in one sentence. Callers rule sentences out by the rule's gate first."""
-    matches = [m for pattern in rule.patterns for m in pattern.finditer(s.low)]
+    """The rule's claims in one sentence; only patterns whose words it has are run."""
+    matches = [m for pattern in rule.patterns_for(s.gate) for m in pattern.finditer(s.low)]
     if not matches or not _in_context(rule, s) or any(x.search(s.low) for x in rule.excludes):
         return []
     out: list[Claim] = []

@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib import resources
 
 from ..errors import ConfigError
-from .literals import HEAD, Gate, Need, Piece, core, macro_piece, may_match, present, required, skeleton
+from .literals import HEAD, Gate, Need, Piece, core, macro_piece, may_match, present, rarest, required, skeleton
 
 VALUE_KINDS = ("polarity", "presence", "duration", "age", "text")
 PROTECTIVE = ("yes", "no", "present", "absent", "neutral")
@@ -68,6 +68,12 @@ class Rule:
         out before any pattern runs."""
         return may_match(self.need, gate)
 
+    def patterns_for(self, gate: Gate) -> list[re.Pattern]:
+        """The patterns that may match a text: those whose words it has."""
+        if self.need is None:
+            return list(self.patterns)
+        return [p for p, need in zip(self.patterns, self.need) if present(need, gate)]
+
 
 @dataclass(frozen=True)
 class Framework:
@@ -113,26 +119,26 @@ class Lexicon:
         dates = tables.get("dates", {})
         self.policy_date = tuple(self.compile(p, "dates.patterns") for p in dates.get("patterns", []))
         self.by_id = {r.id: r for r in self.rules}
-        self._filed = 0
+        self._filed: dict = {}
         self._by_head: dict[bytes, set[int]] = {}
         self._by_short: dict[bytes, set[int]] = {}
         self._ungated = frozenset(i for i, rule in enumerate(self.rules) if rule.need is None)
         self._by_first: dict[int, list[tuple[int, frozenset[int]]]] = {}
         for i, rule in enumerate(self.rules):
             for need in rule.need or ():
-                numbers = [self._file(c) for c in need]
-                self._by_first.setdefault(numbers[0], []).append((i, frozenset(numbers)))
+                self._by_first.setdefault(self._file(rarest(need)), []).append(
+                    (i, frozenset(map(self._file, need))))
         self._heads = frozenset(self._by_head)
 
     def _file(self, clause) -> int:
-        """Index one clause by its words' heads (and its short words); its number."""
-        number = self._filed
-        self._filed += 1
-        for head in clause.by_head:
-            self._by_head.setdefault(head, set()).add(number)
-        for word in clause.short:
-            self._by_short.setdefault(word, set()).add(number)
-        return number
+        """Index one clause by its words' heads (and its short words), once; its number."""
+        if clause not in self._filed:
+            number = self._filed[clause] = len(self._filed)
+            for head in clause.by_head:
+                self._by_head.setdefault(head, set()).add(number)
+            for word in clause.short:
+                self._by_short.setdefault(word, set()).add(number)
+        return self._filed[clause]
 
     def names_framework(self, gate: Gate) -> bool:
         """Whether a text could name a transfer framework at all."""

@@ -31,6 +31,7 @@ _DROP_ASCII = string.punctuation.replace("@", "") + string.whitespace + "\x1c\x1
 _DROP_OTHER = ("\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
                "\u2028\u2029\u202f\u205f\u3000“”„‘’–—•·…")
 _DROP_BYTES = _DROP_ASCII.encode()
+_DROP_WIDE = re.compile("[" + _DROP_OTHER + "]+")
 _WIDE = "\x7f"                        # marks a skeleton of text beyond ASCII (see skeleton)
 _DIGITS = frozenset("0123456789" + _WIDE)   # what \\d needs: an ASCII digit, or text beyond ASCII
 
@@ -180,6 +181,11 @@ def present(need: Need, gate: Gate) -> bool:
     return True
 
 
+def rarest(need: Need) -> Clause:
+    """The clause whose shortest word is longest: the one fewest texts meet."""
+    return max(need, key=lambda c: (min(map(len, c.words)), -len(c.words), sorted(c.words)))
+
+
 def core(clause: frozenset[bytes]) -> bytes:
     """The longest string every word of `clause` contains: absent, none of them can occur."""
     shortest = min(clause, key=len, default=b"")
@@ -209,10 +215,7 @@ def skeleton(text: str) -> bytes:
     A text with characters beyond ASCII ends in _WIDE, for it may hold digits beyond 0-9."""
     if text.isascii():
         return text.encode().translate(None, _DROP_BYTES)
-    for ch in _DROP_OTHER:
-        if ch in text:
-            text = text.replace(ch, "")
-    return text.encode().translate(None, _DROP_BYTES) + _WIDE.encode()
+    return _DROP_WIDE.sub("", text).encode().translate(None, _DROP_BYTES) + _WIDE.encode()
 
 
 _BARE = str.maketrans("", "", _DROP_ASCII + _DROP_OTHER)
@@ -263,8 +266,9 @@ def _clauses(piece: Piece) -> list[frozenset[str]]:
 def _useful(clauses) -> Need:
     kept = {_encoded(c) for c in clauses
             if c and (c <= _DIGITS or all(len(w) >= MIN_WORD or not w.isalnum() for w in c))}
-    ranked = sorted(kept, key=lambda c: (-min(map(len, c)), len(c), sorted(c)))   # rarest first
-    return tuple(Clause.of(c) for c in ranked[:_MAX_CLAUSES])
+    ranked = sorted(kept, key=lambda c: (-min(map(len, c)), len(c), sorted(c)))[:_MAX_CLAUSES]   # rarest
+    clauses = [Clause.of(c) for c in ranked]
+    return tuple(sorted(clauses, key=lambda c: len(c.by_head) + len(c.short)))   # cheapest to test first
 
 
 @lru_cache(maxsize=None)
