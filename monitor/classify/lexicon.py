@@ -148,15 +148,17 @@ class Lexicon:
         """The rules that may match a sentence, in lexicon order. The heads the sentence has
         (set tests on its grams) tell which clauses may be met, so a rule is looked at word
         by word only when some pattern of it may have all its clauses met."""
+        by_head, bare = self._by_head, gate.bare
         met: set[int] = set()
         for head in gate.grams & self._heads:
-            met |= self._by_head[head]
+            met |= by_head[head]
         for word, numbers in self._by_short.items():
-            if gate.has(word):
+            if word in bare:
                 met |= numbers
         hit = set(self._ungated)
+        by_first = self._by_first
         for number in met:
-            for i, clauses in self._by_first.get(number, ()):
+            for i, clauses in by_first.get(number, ()):
                 if clauses <= met:
                     hit.add(i)
         return [rule for rule in map(self.rules.__getitem__, sorted(hit))

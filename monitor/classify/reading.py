@@ -22,9 +22,13 @@ from .text import Sentence, gate, paragraph_sentences, paragraphs
 
 class Reading:
     def __init__(self, sections: Sequence[Section]):
-        titles = frozenset(s.title for s in sections)
-        self.parts = tuple(_part(s.title, s.body, titles) for s in sections)
+        self.sections = sections
         self._uses: dict[str, FrameworkUse | None] = {}
+
+    @cached_property
+    def parts(self) -> tuple[_Part, ...]:
+        titles = frozenset(s.title for s in self.sections)
+        return tuple(_part(s.title, s.body, titles) for s in self.sections)
 
     @cached_property
     def frameworks(self) -> dict[str, FrameworkUse]:
