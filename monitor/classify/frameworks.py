@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .lexicon import LEXICON, Framework
 from .text import Sentence
@@ -28,19 +29,23 @@ def framework_uses(sentences: list[Sentence]) -> dict[str, FrameworkUse]:
     """Each framework the sentences name, by id, with its strongest status."""
     out: dict[str, FrameworkUse] = {}
     for s in sentences:
-        named = [fw for fw in LEXICON.frameworks if fw.may_match(s.gate)]
-        if not named or not LEXICON.framework_hint.search(s.key):
-            continue
-        relies = bool(LEXICON.reliance.search(s.low))
-        for clause in _CLAUSE.split(s.low):
-            for fw in named:
-                if not any(p.search(clause) for p in fw.patterns):
-                    continue
-                status = RELIED if relies and not LEXICON.disavowal.search(clause) else MENTIONED
-                prior = out.get(fw.id)
-                if prior is None or (prior.status == MENTIONED and status == RELIED):
-                    out[fw.id] = FrameworkUse(fw, status, s)
+        for fw, status in _named_in(s):
+            prior = out.get(fw.id)
+            if prior is None or (prior.status == MENTIONED and status == RELIED):
+                out[fw.id] = FrameworkUse(fw, status, s)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _named_in(s: Sentence) -> tuple[tuple[Framework, str], ...]:
+    """Each framework one sentence names, clause by clause, with the status the clause gives
+    it; kept, since a version's sentences are read for several frameworks."""
+    if not LEXICON.names_framework(s.gate) or not LEXICON.framework_hint.search(s.key):
+        return ()
+    named = [fw for fw in LEXICON.frameworks if fw.may_match(s.gate)]
+    relies = bool(LEXICON.reliance.search(s.low))
+    return tuple((fw, RELIED if relies and not LEXICON.disavowal.search(clause) else MENTIONED)
+                 for clause in _CLAUSE.split(s.low) for fw in named if any(p.search(clause) for p in fw.patterns))
 
 
 def relied(uses: dict[str, FrameworkUse]) -> dict[str, FrameworkUse]:

@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib import resources
 
 from ..errors import ConfigError
-from .literals import HEAD, Gate, Need, Piece, core, macro_piece, may_match, present, rarest, required, skeleton
+from .literals import HEAD, Clause, Gate, Need, Piece, core, macro_piece, may_match, present, rarest, required, skeleton
 
 VALUE_KINDS = ("polarity", "presence", "duration", "age", "text")
 PROTECTIVE = ("yes", "no", "present", "absent", "neutral")
@@ -129,6 +129,9 @@ class Lexicon:
                 self._by_first.setdefault(self._file(rarest(need)), []).append(
                     (i, frozenset(map(self._file, need))))
         self._heads = frozenset(self._by_head)
+        self._any_framework = (Clause.of(frozenset().union(*(need[0].words for fw in self.frameworks
+                                                              for need in fw.need)))
+                               if self.frameworks and all(fw.need for fw in self.frameworks) else None)
 
     def _file(self, clause) -> int:
         """Index one clause by its words' heads (and its short words), once; its number."""
@@ -141,7 +144,10 @@ class Lexicon:
         return self._filed[clause]
 
     def names_framework(self, gate: Gate) -> bool:
-        """Whether a text could name a transfer framework at all."""
+        """Whether a text could name a transfer framework at all: first one clause of words,
+        one from each framework pattern, then each framework."""
+        if self._any_framework is not None and not gate.met(self._any_framework):
+            return False
         return any(fw.may_match(gate) for fw in self.frameworks)
 
     def candidates(self, gate: Gate) -> list[Rule]:
