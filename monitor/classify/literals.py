@@ -202,7 +202,7 @@ def minimal(words) -> frozenset:
     suffices ("share" for "shares" and "shared")."""
     kept: set = set()
     for w in sorted(set(words), key=len):
-        if not any(w[:end] in kept for end in range(1, len(w))):
+        if not any(w[:end] in kept for end in range(MIN_WORD, len(w))):
             kept.add(w)
     return frozenset(kept)
 
