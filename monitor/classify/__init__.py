@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from ..model import SEVERITY_RANK, Change, Finding, Version
 from .assess import findings, pair_claims, significant
@@ -58,18 +59,10 @@ def _residual(old_p: list[tuple[str, str]], new_p: list[tuple[str, str]]) -> tup
     sentences the lexicon reads the same (a misspelling it fixes) cancel last."""
     same = Counter(p for _, p in old_p) & Counter(p for _, p in new_p)
     old_s, new_s = changed_sentences(old_p, same), changed_sentences(new_p, same)
-    for form in (_key, _low):
+    for form in (attrgetter("key"), attrgetter("low")):
         common = Counter(map(form, old_s)) & Counter(map(form, new_s))
         old_s, new_s = _minus(old_s, common, form), _minus(new_s, common, form)
     return old_s, new_s
-
-
-def _key(s: Sentence) -> str:
-    return s.key
-
-
-def _low(s: Sentence) -> str:
-    return s.low
 
 
 def _minus(sentences: Sequence[Sentence], common: Counter, form: Callable[[Sentence], str]) -> list[Sentence]:
@@ -93,53 +86,57 @@ def _names(uses) -> str:
 
 def _transfer_findings(removed: list[Sentence], added: list[Sentence], old_read: Reading, new_read: Reading,
                        old: Version, new: Version) -> list[Finding]:
-    """Frameworks are read over whole versions, but only when the changed sentences rely on
-    different ones, or a capture date asks whether the new version's claims still held on
-    that day. A version relies on a framework if any of its sentences does, and the versions
-    share all but the changed sentences: when those agree on a framework, so do the versions,
-    and when they do not, the shared text may still rely on it in both."""
-    if not new.captured_at:
-        were, are = framework_uses(removed), framework_uses(added)
-        differ = {u.framework for u in (*were.values(), *are.values())
-                  if _relies(were.get(u.framework.id)) != _relies(are.get(u.framework.id))}
-        if all(_relies(old_read.framework_use(fw)) == _relies(new_read.framework_use(fw)) for fw in differ):
-            return []
-    old_uses, new_uses = old_read.frameworks, new_read.frameworks
-    old_relied, new_relied = relied(old_uses), relied(new_uses)
-    out: list[Finding] = []
-    lost = [u for k, u in old_relied.items() if k not in new_relied]
-    gained = [u for k, u in new_relied.items() if k not in old_relied]
+    """Which transfer frameworks the versions rely on is read over whole versions, but only for
+    the frameworks a question is about. A version relies on a framework if any of its
+    sentences does, and the versions share all but the changed sentences: where those agree
+    on a framework, so do the versions; where they do not, the shared text may still rely on
+    it in both. A capture date asks, of each framework it puts out of date, whether the new
+    version still relies on it."""
     new_day, old_day = capture_date(new.captured_at), capture_date(old.captured_at)
-    if lost or gained:
-        still = [u.framework.name for u in lost if u.framework.id in new_uses]
-        if lost and gained:
-            text, direction = f"Transfers now rely on {_names(gained)} instead of {_names(lost)}", "neutral"
-        elif gained:
-            text, direction = f"Transfers now also rely on {_names(gained)}", "stronger"
-        else:
-            fell = all(out_of_date(u.framework, new_day) for u in lost)
-            text, direction = f"No longer relies on {_names(lost)} for transfers", "neutral" if fell else "weaker"
-        if still:
-            text += f" ({', '.join(still)} still mentioned)"
-        where = (gained or lost)[0].sentence
-        out.append(Finding(
-            category="transfer", material=True, severity="high" if direction == "weaker" else "medium",
-            direction=direction, summary=text, section=where.section or None,
-            old_value=_names(old_relied.values()), new_value=_names(new_relied.values()),
-            evidence_old=lost[0].sentence.text if lost else None,
-            evidence_new=gained[0].sentence.text if gained else None, rule="transfer.frameworks"))
-    for key, use in new_relied.items():
-        why = out_of_date(use.framework, new_day)
-        if not why:
-            continue
-        before = old_relied.get(key)
-        already = before is not None and out_of_date(before.framework, old_day) is not None
+    were, are = framework_uses(removed), framework_uses(added)
+    differ = {u.framework for u in (*were.values(), *are.values())
+              if _relies(were.get(u.framework.id)) != _relies(are.get(u.framework.id))}
+    out: list[Finding] = []
+    if any(_relies(old_read.framework_use(fw)) != _relies(new_read.framework_use(fw)) for fw in differ):
+        out.append(_reliance_change(old_read, new_read, new_day))
+    dated = [fw for fw in LEXICON.frameworks if out_of_date(fw, new_day) and _relies(new_read.framework_use(fw))]
+    if len(dated) > 1:                  # in the order the new version first names them
+        named = list(new_read.frameworks)
+        dated.sort(key=lambda fw: named.index(fw.id))
+    for fw in dated:
+        use, before = new_read.framework_use(fw), old_read.framework_use(fw)
+        already = _relies(before) and out_of_date(fw, old_day) is not None
         out.append(Finding(
             category="transfer", material=not already, severity="high", direction="weaker",
-            summary=f"Relies on {use.framework.name} on {new_day.isoformat()}, {why}",
-            section=use.sentence.section or None, new_value=use.framework.name,
+            summary=f"Relies on {fw.name} on {new_day.isoformat()}, {out_of_date(fw, new_day)}",
+            section=use.sentence.section or None, new_value=fw.name,
             evidence_new=use.sentence.text, rule="transfer.out-of-date"))
     return out
+
+
+def _reliance_change(old_read: Reading, new_read: Reading, new_day) -> Finding:
+    """The frameworks relied on before and after, once they are known to differ."""
+    old_uses, new_uses = old_read.frameworks, new_read.frameworks
+    old_relied, new_relied = relied(old_uses), relied(new_uses)
+    lost = [u for k, u in old_relied.items() if k not in new_relied]
+    gained = [u for k, u in new_relied.items() if k not in old_relied]
+    still = [u.framework.name for u in lost if u.framework.id in new_uses]
+    if lost and gained:
+        text, direction = f"Transfers now rely on {_names(gained)} instead of {_names(lost)}", "neutral"
+    elif gained:
+        text, direction = f"Transfers now also rely on {_names(gained)}", "stronger"
+    else:
+        fell = all(out_of_date(u.framework, new_day) for u in lost)
+        text, direction = f"No longer relies on {_names(lost)} for transfers", "neutral" if fell else "weaker"
+    if still:
+        text += f" ({', '.join(still)} still mentioned)"
+    where = (gained or lost)[0].sentence
+    return Finding(
+        category="transfer", material=True, severity="high" if direction == "weaker" else "medium",
+        direction=direction, summary=text, section=where.section or None,
+        old_value=_names(old_relied.values()), new_value=_names(new_relied.values()),
+        evidence_old=lost[0].sentence.text if lost else None,
+        evidence_new=gained[0].sentence.text if gained else None, rule="transfer.frameworks")
 
 
 def _silent_change(found: list[Finding], old: Version, new: Version) -> list[Finding]:

@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib import resources
 
 from ..errors import ConfigError
-from .literals import HEAD, Clause, Gate, Need, Piece, core, macro_piece, may_match, present, rarest, required, skeleton
+from .literals import Clause, Gate, Need, Piece, core, macro_piece, may_match, present, rarest, required, skeleton
 
 VALUE_KINDS = ("polarity", "presence", "duration", "age", "text")
 PROTECTIVE = ("yes", "no", "present", "absent", "neutral")
