@@ -142,8 +142,8 @@ def _reliance_change(old_read: Reading, new_read: Reading, new_day) -> Finding:
 def _silent_change(found: list[Finding], old: Version, new: Version) -> list[Finding]:
     if not any(f.material for f in found):
         return []
-    old_dates, new_dates = policy_dates(old.text), policy_dates(new.text)
-    if not old_dates or old_dates != new_dates:
+    old_dates = policy_dates(old.text)
+    if not old_dates or old_dates != (new_dates := policy_dates(new.text)):
         return []
     shown = " / ".join(new_dates)
     return [Finding(

@@ -121,6 +121,7 @@ def _plain(cell: str) -> str:
     return " ".join(cell.split())
 
 
+@lru_cache(maxsize=4096)
 def _heading_key(line: str) -> str:
     return key_form(_LINE_MARK.sub("", line).lower())
 
