@@ -119,29 +119,20 @@ class Lexicon:
         dates = tables.get("dates", {})
         self.policy_date = tuple(self.compile(p, "dates.patterns") for p in dates.get("patterns", []))
         self.by_id = {r.id: r for r in self.rules}
-        self._filed: dict = {}
-        self._by_head: dict[bytes, set[int]] = {}
-        self._by_short: dict[bytes, set[int]] = {}
         self._ungated = frozenset(i for i, rule in enumerate(self.rules) if rule.need is None)
-        self._by_first: dict[int, list[tuple[int, frozenset[int]]]] = {}
+        self._by_rare_head: dict[bytes, list[tuple[int, Need]]] = {}     # patterns by their rarest clause
+        self._by_rare_short: dict[bytes, list[tuple[int, Need]]] = {}
         for i, rule in enumerate(self.rules):
             for need in rule.need or ():
-                self._by_first.setdefault(self._file(rarest(need)), []).append(
-                    (i, frozenset(map(self._file, need))))
-        self._heads = frozenset(self._by_head)
+                rare = rarest(need)
+                for head in rare.by_head:
+                    self._by_rare_head.setdefault(head, []).append((i, need))
+                for word in rare.short:
+                    self._by_rare_short.setdefault(word, []).append((i, need))
+        self._rare_heads = frozenset(self._by_rare_head)
         self._any_framework = (Clause.of(frozenset().union(*(need[0].words for fw in self.frameworks
                                                               for need in fw.need)))
                                if self.frameworks and all(fw.need for fw in self.frameworks) else None)
-
-    def _file(self, clause) -> int:
-        """Index one clause by its words' heads (and its short words), once; its number."""
-        if clause not in self._filed:
-            number = self._filed[clause] = len(self._filed)
-            for head in clause.by_head:
-                self._by_head.setdefault(head, set()).add(number)
-            for word in clause.short:
-                self._by_short.setdefault(word, set()).add(number)
-        return self._filed[clause]
 
     def names_framework(self, gate: Gate) -> bool:
         """Whether a text could name a transfer framework at all: first one clause of words,
@@ -151,24 +142,17 @@ class Lexicon:
         return any(fw.may_match(gate) for fw in self.frameworks)
 
     def candidates(self, gate: Gate) -> list[Rule]:
-        """The rules that may match a sentence, in lexicon order. The heads the sentence has
-        (set tests on its grams) tell which clauses may be met, so a rule is looked at word
-        by word only when some pattern of it may have all its clauses met."""
-        by_head, bare = self._by_head, gate.bare
-        met: set[int] = set()
-        for head in gate.grams & self._heads:
-            met |= by_head[head]
-        for word, numbers in self._by_short.items():
-            if word in bare:
-                met |= numbers
+        """The rules that may match a sentence, in lexicon order. Each pattern is filed under
+        the heads of its rarest clause: only the patterns filed under a head the sentence has
+        (one set test on its grams) are tested, clause by clause."""
+        bare = gate.bare
+        tried = [entry for head in gate.grams & self._rare_heads for entry in self._by_rare_head[head]]
+        tried += [entry for word, entries in self._by_rare_short.items() if word in bare for entry in entries]
         hit = set(self._ungated)
-        by_first = self._by_first
-        for number in met:
-            for i, clauses in by_first.get(number, ()):
-                if clauses <= met:
-                    hit.add(i)
-        return [rule for rule in map(self.rules.__getitem__, sorted(hit))
-                if rule.need is None or rule.may_match(gate)]
+        for i, need in tried:
+            if i not in hit and present(need, gate):
+                hit.add(i)
+        return [self.rules[i] for i in sorted(hit)]
 
     def respell(self, low: str) -> str:
         """Fix known misspellings, then turn names that read like negations into tokens."""
