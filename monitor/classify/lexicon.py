@@ -148,9 +148,9 @@ class Lexicon:
         bare = gate.bare
         tried = [entry for head in gate.grams & self._rare_heads for entry in self._by_rare_head[head]]
         tried += [entry for word, entries in self._by_rare_short.items() if word in bare for entry in entries]
-        hit = set(self._ungated)
+        hit, grams = set(self._ungated), gate.grams
         for i, need in tried:
-            if i not in hit and present(need, gate):
+            if i not in hit and all(c.short or not c.heads.isdisjoint(grams) for c in need) and present(need, gate):
                 hit.add(i)
         return [self.rules[i] for i in sorted(hit)]
 

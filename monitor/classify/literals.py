@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 MIN_WORD = 3                          # shorter words pass nearly every text; they gate nothing
-HEAD = 4                              # bytes of a word's start kept for set tests (see Clause)
+HEAD = 5                              # bytes of a word's start kept for set tests (see Clause)
 _MAX_EXACT = 64                       # most strings one piece may be spelled out as
 _MAX_CLAUSES = 4
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
