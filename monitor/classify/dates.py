@@ -22,7 +22,10 @@ def normalise_date(raw: str) -> str:
     cleaned = " ".join(raw.replace(",", " ").replace(".", " ").split()) if "-" not in raw and "/" not in raw else raw
     for suffix in ("st", "nd", "rd", "th"):
         cleaned = " ".join(w[:-2] if w[:-2].isdigit() and w.endswith(suffix) else w for w in cleaned.split())
-    for fmt in _NAMED if any(c.isalpha() for c in cleaned) else _NUMERIC:
+    formats = _NUMERIC
+    if any(c.isalpha() for c in cleaned):     # a month's name: it leads, or a day number does
+        formats = [f for f in _NAMED if f.startswith("%d") == cleaned[:1].isdigit()]
+    for fmt in formats:
         try:
             parsed = datetime.strptime(cleaned.title() if "%b" in fmt.lower() else cleaned, fmt)
         except ValueError:
