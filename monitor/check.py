@@ -12,15 +12,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .alerts.record import alert_for_comparison, alert_for_fetch
-from .compare import compare_versions
 from .config import CompanyConfig, Config
 from .errors import FetchError, InputError
 from .extract import extract, page_problem
 from .fetch import Capture, RateLimited, WaybackClient, fetch_live
 from .history import record_comparison
 from .model import Snapshot, sha256_text
-from .report.json import comparison_to_json
-from .store import (add_version, ensure_company, previous_version, read_snapshot_file, save_comparison,
+from .store import (add_version, ensure_company, previous_version, read_snapshot_file,
                     save_snapshot, snapshots, utcnow, versions, write)
 
 _TRANSIENT_STATUS = (408, 425, 429)
@@ -368,7 +366,6 @@ def reextract(config: Config, db, slug: str | None = None) -> ReextractResult:
         if stale:
             by_id = {v.id: v for v in versions(db, company.slug)}
             for old_id, new_id, exists in stale:
-                comparison = compare_versions(by_id[old_id], by_id[new_id], company=company.slug)
-                save_comparison(db, comparison, comparison_to_json(comparison), replace=exists)
+                record_comparison(db, by_id[old_id], by_id[new_id], company.slug, replace=exists)
                 result.comparisons += 1
     return result

@@ -64,12 +64,14 @@ def cmd_compare(args) -> int:
     return 0
 
 
-def _open(args):
+def _open(args, *, seed: bool = True):
+    """Config and store; `seed` loads the bundled history for commands that read versions."""
     from .bundled import seed_bundled_history
     from .store import open_db
     config = load_config(args.config)
     db = open_db(config.database)
-    seed_bundled_history(config, db)
+    if seed:
+        seed_bundled_history(config, db)
     return config, db
 
 
@@ -132,21 +134,20 @@ def cmd_history(args) -> int:
     from .report import render_history
     config, db = _open(args)
     company = config.company(args.company)
-    report_name = None
-    if args.format == "html" and args.output:
-        # Each row links to its comparison's report, written beside the timeline.
-        out = Path(args.output)
+    out = Path(args.output) if args.format == "html" and args.output else None
 
-        def report_name(old, new):
-            from .compare import compare_versions
-            from .report import render
-            name = f"{out.stem}-{old.id}-{new.id}.html"
-            target = out.with_name(name)
-            if not target.exists():
-                target.write_text(render(compare_versions(old, new, company=company.slug), "html"),
-                                  encoding="utf-8")
-            return name
-    _emit(args, render_history(company.slug, history_rows(db, company.slug, report_name), args.format))
+    def report_name(old, new):
+        """Each timeline row links to its comparison's report, written beside the timeline."""
+        from .compare import compare_versions
+        from .report import render
+        name = f"{out.stem}-{old.id}-{new.id}.html"
+        target = out.with_name(name)
+        if not target.exists():
+            target.write_text(render(compare_versions(old, new, company=company.slug), "html"), encoding="utf-8")
+        return name
+
+    rows = history_rows(db, company.slug, report_name if out else None)
+    _emit(args, render_history(company.slug, rows, args.format))
     return 0
 
 
@@ -222,26 +223,22 @@ def cmd_run(args) -> int:
 def cmd_status(args) -> int:
     from .daemon.lock import daemon_pid
     from .daemon.status import company_status, render_status
-    from .store import open_db
-    config = load_config(args.config)
-    rows = company_status(config, open_db(config.database))
+    config, db = _open(args, seed=False)
+    rows = company_status(config, db)
     print(render_status(rows, daemon_pid(config.database), args.format))
     return 0
 
 
 def cmd_alerts(args) -> int:
     from .alerts import list_alerts, render_alerts
-    from .store import open_db
-    config = load_config(args.config)
-    _emit(args, render_alerts(list_alerts(open_db(config.database), args.company), args.format))
+    _, db = _open(args, seed=False)
+    _emit(args, render_alerts(list_alerts(db, args.company), args.format))
     return 0
 
 
 def cmd_deliver(args) -> int:
     from .alerts import deliver_pending, requeue_failed
-    from .store import open_db
-    config = load_config(args.config)
-    db = open_db(config.database)
+    config, db = _open(args, seed=False)
     if args.retry_failed:
         print(f"requeued {requeue_failed(db)} failed deliveries")
     report = deliver_pending(db, config)

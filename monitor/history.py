@@ -10,13 +10,14 @@ from .report.timeline import HistoryRow
 from .store import comparison_row, save_comparison, versions
 
 
-def record_comparison(db, old: Version, new: Version, company: str, *, technical: bool = False) -> int:
-    """Compare two stored versions and keep the result (once); returns the comparison id."""
+def record_comparison(db, old: Version, new: Version, company: str, *, replace: bool = False) -> int:
+    """Compare two stored versions and keep the result (once); returns the comparison id.
+    `replace` recomputes an existing one in place, after re-extraction rewrote its texts."""
     existing = comparison_row(db, old.id, new.id)
-    if existing:
+    if existing and not replace:
         return existing["id"]
     comparison = compare_versions(old, new, company=company)
-    return save_comparison(db, comparison, comparison_to_json(comparison), technical=technical)
+    return save_comparison(db, comparison, comparison_to_json(comparison), replace=bool(existing))
 
 
 def _findings(db, comparison_id: int) -> tuple[Finding, ...]:

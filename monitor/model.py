@@ -6,7 +6,7 @@ dataclasses only, so they can be tested on strings and reused as a library.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CATEGORIES = (
     "notice", "sharing", "sale", "transfer", "retention", "collection",

@@ -125,3 +125,21 @@ def test_diff_between_dates(bundled_config):
 def test_bad_when_is_one_line(bundled_config):
     assert_one_line_error(policymon("diff", "reddit", "--from", "1999-01-01", config=bundled_config),
                           "no version")
+
+
+def test_history_html_links_each_row_to_its_comparison_report(bundled_config, tmp_path):
+    timeline = tmp_path / "out" / "reddit.html"
+    timeline.parent.mkdir()
+    result = policymon("history", "reddit", "--format", "html", "-o", timeline, config=bundled_config)
+    assert result.code == 0, result.err
+    reports = sorted(p.name for p in timeline.parent.glob("reddit-*.html"))
+    assert len(reports) == 1, "two versions make one comparison report"
+    assert f'href="{reports[0]}"' in timeline.read_text(encoding="utf-8")
+    assert "<ins>" in (timeline.parent / reports[0]).read_text(encoding="utf-8")
+
+
+def test_history_text_lists_every_version_with_its_findings(bundled_config):
+    result = policymon("history", "reddit", config=bundled_config)
+    assert result.code == 0, result.err
+    assert "2 versions" in result.out and "first version" in result.out
+    assert "material finding" in result.out
