@@ -109,6 +109,7 @@ def corpus_sentences(corpus: Path, versions: list[dict]) -> tuple[list[str], lis
 
 
 def train(corpus: Path, pairs_dir: Path, out: Path, folds: int = 4) -> dict:
+    import numpy
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score
@@ -116,7 +117,7 @@ def train(corpus: Path, pairs_dir: Path, out: Path, folds: int = 4) -> dict:
 
     versions = training_versions(corpus, validation_documents(pairs_dir))
     texts, labels, groups = corpus_sentences(corpus, versions)
-    vectorizer = TfidfVectorizer(analyzer=features, min_df=MIN_DF, sublinear_tf=True, norm="l2", dtype="float64")
+    vectorizer = TfidfVectorizer(analyzer=features, min_df=MIN_DF, sublinear_tf=True, norm="l2", dtype=numpy.float64)
     x_all = vectorizer.fit_transform(texts)
     rows = [i for i, label in enumerate(labels) if label is not None]
     x, y = x_all[rows], [labels[i] for i in rows]

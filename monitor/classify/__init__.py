@@ -20,9 +20,10 @@ from operator import attrgetter
 
 from ..model import SEVERITY_RANK, Change, Finding, Version
 from .assess import ClaimChange, findings, pair_claims, significant
+from .capture import capture_problem
 from .claims import sentence_claims
 from .dates import policy_dates
-from .edits import edit_findings
+from .edits import Versions, edit_findings
 from .frameworks import RELIED, FrameworkUse, capture_date, framework_uses, out_of_date, relied
 from .lexicon import LEXICON
 from .reading import Reading, reading
@@ -33,18 +34,22 @@ __all__ = ["classify"]
 
 def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Finding]:
     """Findings for one comparison, material first and highest severity first."""
+    problem = capture_problem(old.text, new.text)
+    if problem is not None:
+        return [problem]
     old_sections = tuple(s for c in changes for s in c.old)
     new_sections = tuple(s for c in changes for s in c.new)
     old_read, new_read = reading(old_sections), reading(new_sections)
     touched = [c for c in changes if c.status != "unchanged" and c.old_text != c.new_text]
-    removed, added = _residual(paragraphs(_stream(c.old for c in touched), frozenset(s.title for s in old_sections)),
-                               paragraphs(_stream(c.new for c in touched), frozenset(s.title for s in new_sections)))
+    old_titles, new_titles = frozenset(s.title for s in old_sections), frozenset(s.title for s in new_sections)
+    old_changed, new_changed = _stream(c.old for c in touched), _stream(c.new for c in touched)
+    removed, added = _residual(paragraphs(old_changed, old_titles), paragraphs(new_changed, new_titles))
     claim_changes = significant(pair_claims([c for s in removed for c in sentence_claims(s)],
                                             [c for s in added for c in sentence_claims(s)]), old_read, new_read)
     out = findings(claim_changes)
     out += _transfer_findings(removed, added, old_read, new_read, old, new)
-    out += edit_findings(removed, added, _explained(claim_changes, out, removed, added), old.text, new.text,
-                         [s.title for s in old_sections], [s.title for s in new_sections])
+    out += edit_findings(removed, added, _explained(claim_changes, out, removed, added),
+                         Versions(old.text, new.text), Versions(old_changed, new_changed), Versions(old_titles, new_titles))
     out += _silent_change(out, old, new)
     return sorted(out, key=lambda f: (not f.material, SEVERITY_RANK.get(f.severity, 9), f.category))
 

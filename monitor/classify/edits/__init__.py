@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ...model import Finding
-from ..text import Sentence, heading_like, split_sentences
+from ..text import Sentence, heading_like, split_sentences, version_sentences
 from .topic import Topic, topic, topic_model, topics
 from .wording import Markers, wording
 
@@ -49,7 +49,9 @@ OTHER_IDF = 4.0
 NEGATION, QUANTITY, MODAL = 1.0, 1.0, 0.6
 TIGHT = 0.6                 # a negation or modal flip counts only between sentences of like length (not a merge)
 SHOWN_WORDS = 6             # words of each side named in a summary
+CUE_REACH = 40              # characters a cue phrase may reach either side of a changed word
 BARE_HEADING_WORDS = 6      # a line this short, alone and followed by prose, is a heading
+SUBHEADING_WORDS = 8        # a line this short without a sentence end heads the sentences below it
 OTHER_TOPIC = 0.5           # a topic-model probability for "no category" above which nothing is said
 
 
@@ -73,10 +75,16 @@ class Edit:
     added: tuple[str, ...]       # words as written
     removed: tuple[str, ...]
     weight: float
-    cues: frozenset[str]         # categories whose cue words the edit added or dropped
+    cue_words_added: dict[str, frozenset[str]]    # per category, its cue words the edit added
+    cue_words_removed: dict[str, frozenset[str]]  # ... and dropped
     negation: bool = False
     modal: bool = False
-    quantity: bool = False
+    added_quantities: tuple[str, ...] = ()      # "#720h", "#16": periods and numbers as wording.py writes them
+    removed_quantities: tuple[str, ...] = ()
+
+    @property
+    def quantity(self) -> bool:
+        return bool(self.added_quantities or self.removed_quantities)
 
     @property
     def text(self) -> str:
@@ -87,45 +95,92 @@ class Edit:
         return (self.new or self.old).sentence.section
 
     @property
-    def direction(self) -> str:
+    def cues_added(self) -> frozenset[str]:
+        return frozenset(self.cue_words_added)
+
+    @property
+    def cues_removed(self) -> frozenset[str]:
+        return frozenset(self.cue_words_removed)
+
+    @property
+    def cues(self) -> frozenset[str]:
+        return self.cues_added | self.cues_removed
+
+    def cue_count(self, category: str) -> int:
+        return len(self.cue_words_added.get(category, frozenset()) | self.cue_words_removed.get(category, frozenset()))
+
+    def direction(self, category: str) -> str:
+        """Weaker or stronger for the reader, where it can be read: first from the wording (a
+        commitment dropped or a permission added is weaker), then from the category's table
+        (a longer retention period is weaker; more recipients are weaker, more rights
+        stronger), else neutral."""
         o = self.old.markers if self.old else None
         n = self.new.markers if self.new else None
         weaker = (o is not None and o.commitment and not (n and n.commitment)) or \
                  (n is not None and n.permission and not (o and o.permission))
         stronger = (n is not None and n.commitment and not (o and o.commitment)) or \
                    (o is not None and o.permission and not (n and n.permission))
-        return "weaker" if weaker and not stronger else "stronger" if stronger and not weaker else "neutral"
+        if weaker != stronger:
+            return "weaker" if weaker else "stronger"
+        if self.longer is not None and topics().longer[category] != "neutral":
+            return topics().longer[category] if self.longer else _OPPOSITE[topics().longer[category]]
+        more = topics().more[category]
+        if more != "neutral" and (category in self.cues_added) != (category in self.cues_removed):
+            return more if category in self.cues_added else _OPPOSITE[more]
+        return "neutral"
+
+    @property
+    def longer(self) -> bool | None:
+        """Whether the new period, age or number is greater than the old one; None when the
+        edit does not change one into another."""
+        before = [_amount(t) for t in self.removed_quantities]
+        after = [_amount(t) for t in self.added_quantities]
+        if not before or not after:
+            return None
+        return max(after) > max(before)
+
+
+@dataclass(frozen=True)
+class Versions:
+    """Something of the old version and the same of the new one."""
+    old: object
+    new: object
 
 
 def edit_findings(removed: Sequence[Sentence], added: Sequence[Sentence], explained: Iterable[Sentence] = (),
-                  old_text: str = "", new_text: str = "", old_titles: Sequence[str] = (),
-                  new_titles: Sequence[str] = ()) -> list[Finding]:
+                  texts: Versions = Versions("", ""), changed: Versions = Versions("", ""),
+                  titles: Versions = Versions(frozenset(), frozenset())) -> list[Finding]:
     """Material findings for the substantive edits among the sentences that left (`removed`)
     and entered (`added`) the policy, leaving out those a lexicon finding `explained`.
-    `old_text` and `new_text` are the whole versions, to tell a restatement from news; their
-    section titles count as changed text (a line one version reads as a heading and the
-    other as a sentence is no change)."""
+    `texts` are the whole versions, to tell a restatement from news and a heading from a
+    statement; `changed` the text of their changed sections, where headings are looked for;
+    `titles` their section titles, which count as changed text (a line one version reads as
+    a heading and the other as a sentence is no change)."""
+    edits = substantive_edits(removed, added, explained, texts, titles)
+    if not edits:
+        return []
+    heads = Versions(_subheadings(changed.old, titles.old), _subheadings(changed.new, titles.new))
     groups: dict[tuple[str, str], list[tuple[Edit, Topic]]] = defaultdict(list)
-    for e in substantive_edits(removed, added, explained, old_text, new_text, old_titles, new_titles):
-        t = _topic(e)
+    for e in edits:
+        t = _topic(e, heads)
         if t is not None:
             groups[(t.category, e.section)].append((e, t))
     return [_finding(category, section, parts) for (category, section), parts in groups.items()]
 
 
 def substantive_edits(removed: Sequence[Sentence], added: Sequence[Sentence], explained: Iterable[Sentence] = (),
-                      old_text: str = "", new_text: str = "", old_titles: Sequence[str] = (),
-                      new_titles: Sequence[str] = ()) -> list[Edit]:
+                      texts: Versions = Versions("", ""),
+                      titles: Versions = Versions(frozenset(), frozenset())) -> list[Edit]:
     explained = list(explained)
     old_all = [_side(s) for s in removed]
     new_all = [_side(s) for s in added]
-    old_pool = frozenset().union(*(s.terms for s in old_all), wording().terms("\n".join(old_titles)))
-    new_pool = frozenset().union(*(s.terms for s in new_all), wording().terms("\n".join(new_titles)))
+    old_pool = frozenset().union(*(s.terms for s in old_all), wording().terms("\n".join(titles.old)))
+    new_pool = frozenset().union(*(s.terms for s in new_all), wording().terms("\n".join(titles.new)))
     skip = _explained(explained, removed) | _explained(explained, added)
-    old = [s for s in old_all if _readable(s, skip, old_text)]
-    new = [s for s in new_all if _readable(s, skip, new_text)]
+    old = [s for s in old_all if _readable(s, skip, texts.old)]
+    new = [s for s in new_all if _readable(s, skip, texts.new)]
     pairs, lone_old, lone_new = _pair(old, new)
-    context = (old_pool, new_pool, version_terms(old_text), version_terms(new_text))
+    context = (old_pool, new_pool, _lower(texts.old), _lower(texts.new))
     edits = [_edit(o, n, *context) for o, n in pairs]
     edits += [_edit(o, None, *context) for o in lone_old]
     edits += [_edit(None, n, *context) for n in lone_new]
@@ -175,11 +230,6 @@ def _side(s: Sentence) -> Side:
     return Side(s, forms, wording().markers(s.text), _lower(s.text))
 
 
-@lru_cache(maxsize=8)
-def version_terms(text: str) -> frozenset[str]:
-    return frozenset(wording().terms(text)) if text else frozenset()
-
-
 def _pair(old: list[Side], new: list[Side]) -> tuple[list[tuple[Side, Side]], list[Side], list[Side]]:
     """Most similar first: each old sentence with at most one new one, when they share enough."""
     index: dict[str, list[int]] = defaultdict(list)
@@ -207,57 +257,120 @@ def _pair(old: list[Side], new: list[Side]) -> tuple[list[tuple[Side, Side]], li
 
 
 def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: frozenset[str],
-          old_version: frozenset[str], new_version: frozenset[str]) -> Edit:
+          old_version: str, new_version: str) -> Edit:
     gone = {t: o.forms[t] for t in o.terms - new_pool} if o else {}
     came = {t: n.forms[t] for t in n.terms - old_pool} if n else {}
     _drop_respellings(gone, came)
-    quantity = any(t.startswith("#") for t in (*gone, *came))
-    weight, cues = 0.0, set()
-    for side, words, other_version in ((o, gone, new_version), (n, came, old_version)):
+    quantities = (tuple(t for t in came if t.startswith("#")), tuple(t for t in gone if t.startswith("#")))
+    weight, cues = 0.0, ({}, {})
+    for side, words, other_version, found_cues in ((o, gone, new_version, cues[1]), (n, came, old_version, cues[0])):
         if side is None:
             continue
         hits = _cue_hits(side, set(words.values()))
+        found_cues.update({c: frozenset(ws) for c, ws in hits.items()})
         for term, word in words.items():
             if term.startswith("#"):
                 continue
-            found = [c for c, ws in hits.items() if word in ws]
-            if found:
-                cues.update(found)
-                weight += RESTATED if term in other_version else CUE
+            if any(word in ws for ws in hits.values()):
+                weight += RESTATED if _uses(other_version, term, word) else CUE
             else:
                 weight += min(OTHER_MAX, max(0.0, topic_model().idf(term) - OTHER_IDF) * OTHER_MAX / 8)
     tight = bool(o and n) and min(len(o.forms), len(n.forms)) >= TIGHT * max(len(o.forms), len(n.forms))
     negation = tight and o.markers.negated != n.markers.negated
     modal = tight and o.markers.permission != n.markers.permission
-    weight += NEGATION * negation + MODAL * modal + QUANTITY * quantity
-    return Edit(o, n, tuple(came.values()), tuple(gone.values()), weight, frozenset(cues), negation, modal, quantity)
+    weight += NEGATION * negation + MODAL * modal + QUANTITY * any(quantities)
+    return Edit(o, n, tuple(w for t, w in came.items() if not t.startswith("#")),
+                tuple(w for t, w in gone.items() if not t.startswith("#")), weight,
+                cues[0], cues[1], negation, modal, *quantities)
+
+
+_OPPOSITE = {"weaker": "stronger", "stronger": "weaker", "neutral": "neutral"}
+_HOURS = {"h": 1.0, "mo": 730.0, "": 1.0}
+
+
+def _amount(quantity: str) -> float:
+    """'#720h' -> 720, '#12mo' -> 8760 (hours), '#16' -> 16."""
+    m = re.fullmatch(r"#([\d.]+)(h|mo)?", quantity)
+    return float(m.group(1)) * _HOURS[m.group(2) or ""] if m else 0.0
+
+
+def _uses(version: str, term: str, word: str) -> bool:
+    """Whether a version (lower case) has the word, or another form of it, at the start of a word."""
+    for form in {word, term}:
+        at = version.find(form) if len(form) >= 3 else -1
+        while at >= 0:
+            if at == 0 or not version[at - 1].isalnum():
+                return True
+            at = version.find(form, at + 1)
+    return False
 
 
 def _cue_hits(side: Side, words: set[str]) -> dict[str, set[str]]:
     """Per category, the changed words that sit inside one of its cue phrases in the sentence."""
     out: dict[str, set[str]] = {}
-    if not words:
-        return out
+    spans = _windows(side.low, words)
     for category, pattern in topics().cues.items():
         if pattern is None:
             continue
-        inside = {w for m in pattern.finditer(side.low) for w in _WORD.findall(m.group(0)) if w in words}
+        inside = {w for start, end in spans for m in pattern.finditer(side.low, start, end)
+                  for w in _WORD.findall(m.group(0)) if w in words}
         if inside:
             out[category] = inside
     return out
 
 
+def _windows(low: str, words: set[str]) -> list[tuple[int, int]]:
+    """The stretches of a sentence around the changed words, long enough for any cue phrase
+    that holds one: cue patterns need only run there."""
+    spans: list[tuple[int, int]] = []
+    for m in _WORD.finditer(low):
+        if m.group(0) in words:
+            start, end = max(0, m.start() - CUE_REACH), min(len(low), m.end() + CUE_REACH)
+            start = low.rfind(" ", 0, start) + 1 if start else 0      # whole words only
+            stop = low.find(" ", end)
+            end = len(low) if stop < 0 else stop
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+    return spans
+
+
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _topic(e: Edit) -> Topic | None:
+def _topic(e: Edit, heads: Versions) -> Topic | None:
     """The edit's category: among those whose cue words it changed (or, when only a negation,
-    modal or number changed, whose cue words it has), and the section heading's category
-    where the sentence has one of its cue words."""
+    modal or number changed, also those whose cue words it has), and the heading's category
+    where the sentence has one of its cue words; each category's odds multiplied by one plus
+    the number of its cue words the edit changed. The heading is the nearest heading-like line above the
+    sentence (a bold line the section splitter left in the body) where it names a category,
+    else the section's title."""
     table, low = topics(), _lower(e.text)
+    side, above = (e.new, heads.new) if e.new is not None else (e.old, heads.old)
+    sub = above.get(side.sentence.key, "")
+    heading = sub if sub and table.heading_categories(sub) else e.section     # the nearer heading rules
     mentioned = {c for c, p in table.cues.items() if p is not None and p.search(low)}
-    allowed = set(e.cues or mentioned) | (set(table.heading_categories(e.section)) & mentioned)
-    return topic(e.text, e.section, frozenset(allowed - {"contact"}), other_limit=OTHER_TOPIC)
+    flagged = e.negation or e.modal or e.quantity
+    allowed = set(e.cues) | (mentioned if flagged or not e.cues else set()) | (set(table.heading_categories(heading)) & mentioned)
+    weights = {c: 1.0 + e.cue_count(c) for c in allowed}
+    return topic(e.text, heading, frozenset(allowed - {"contact"}), other_limit=OTHER_TOPIC, weights=weights)
+
+
+@lru_cache(maxsize=8)
+def _subheadings(text: str, titles: frozenset[str]) -> dict[str, str]:
+    """For each sentence of a text (by key), the last short line without a sentence end
+    above it in its section."""
+    out: dict[str, str] = {}
+    section, current = None, ""
+    for s in version_sentences(text, titles):
+        if s.section != section:
+            section, current = s.section, ""
+        if len(s.text.split()) <= SUBHEADING_WORDS and s.text[-1:] not in ".;:!?,":
+            current = s.text
+        else:
+            out.setdefault(s.key, current)
+    return out
 
 
 def _lower(text: str) -> str:
@@ -310,12 +423,13 @@ def _close(a: str, b: str, limit: int) -> bool:
 
 def _finding(category: str, section: str, parts: list[tuple[Edit, Topic]]) -> Finding:
     edits = [e for e, _ in parts]
-    directions = [e.direction for e in edits]
-    direction = next((d for d in ("weaker", "stronger") if d in directions), "neutral")
-    lead = max(edits, key=lambda e: (e.direction == direction, e.weight))
+    directions = {id(e): e.direction(category) for e in edits}
+    direction = next((d for d in ("weaker", "stronger") if d in directions.values()), "neutral")
+    lead = max(edits, key=lambda e: (directions[id(e)] == direction, e.weight))
     added = _words(e.added for e in edits)
     removed = _words(e.removed for e in edits)
-    cues = _words(t.cues for _, t in parts)
+    cues = _words(sorted(e.cue_words_added.get(category, frozenset()) | e.cue_words_removed.get(category, frozenset()))
+                  or t.cues for e, t in parts)
     severity = "medium" if any(e.negation or e.quantity for e in edits) else "low"
     return Finding(
         category=category, material=True, severity=severity, direction=direction,
@@ -328,7 +442,7 @@ def _finding(category: str, section: str, parts: list[tuple[Edit, Topic]]) -> Fi
 
 
 def _words(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(w for g in groups for w in g if not w.startswith("#")))
+    return tuple(dict.fromkeys(w for g in groups for w in g))
 
 
 def _summary(category: str, edits: list[Edit], added: tuple[str, ...], removed: tuple[str, ...]) -> str:

@@ -45,14 +45,17 @@ class Topics:
 
     def __init__(self, table: dict):
         self.categories = tuple(table)
-        self.headings = {c: re.compile("|".join(f"(?:{p})" for p in t["headings"])) if t["headings"] else None
+        self.headings = {c: re.compile("|".join(f"(?:{p})" for p in t["headings"]), re.M) if t["headings"] else None
                          for c, t in table.items()}
         self.cues = {c: re.compile("|".join(f"(?:{p})" for p in t["cues"])) if t["cues"] else None
                      for c, t in table.items()}
         self.sentence_cues = {c: re.compile("|".join(f"(?:{p})" for p in t["sentence_cues"]))
                               if t["sentence_cues"] else None for c, t in table.items()}
+        self.more = {c: t.get("more", "neutral") for c, t in table.items()}
+        self.longer = {c: t.get("longer", "neutral") for c, t in table.items()}
 
     def heading_categories(self, title: str) -> list[str]:
+        """The categories whose heading patterns match a title (or any line of several)."""
         low = _lower(title)
         return [c for c, p in self.headings.items() if p is not None and p.search(low)]
 
@@ -104,15 +107,19 @@ class TopicModel:
         return {c: e / total for c, e in zip(self.classes, exp)}
 
 
-def topic(text: str, heading: str, allowed: frozenset[str] | None = None, other_limit: float = 0.5) -> Topic | None:
+def topic(text: str, heading: str, allowed: frozenset[str] | None = None, other_limit: float = 0.5,
+          weights: dict[str, float] | None = None) -> Topic | None:
     """The category of an edited sentence (`text`: its old and new wording) under `heading`:
     the most probable category, after the heading's prior, among `allowed` (all when None)
-    that a cue word in the text confirms. None when none is, or when the model gives "no
-    category" more than `other_limit`."""
+    that a cue word in the text confirms, each category's odds multiplied by its `weights`.
+    None when none is, or when the model gives "no category" more than `other_limit`."""
     probs = topic_model().probabilities(text)
     for c in topics().heading_categories(heading):
         if c in probs:
             probs[c] *= HEADING_PRIOR
+    for c, w in (weights or {}).items():
+        if c in probs:
+            probs[c] *= w
     total = sum(probs.values())
     if probs.get(OTHER, 0.0) / total > other_limit:
         return None

@@ -21,9 +21,10 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+\d{{4}}|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|{_MONTH}\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|(?:19|20)\d{{2}})\b")
+    rf"|{_MONTH}\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}/\d{{4}}|(?:19|20)\d{{2}}"
+    r"|\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago)\b")
 _REFERENCE = re.compile(
-    r"(?:\b(?:sections?|clauses?|paragraphs?|articles?|parts?|chapters?|annex(?:es)?|appendix|schedule)\b\.?|§+)\s*"
+    r"(?:\b(?:sections?|sec|clauses?|paragraphs?|para|articles?|art|parts?|chapters?|annex(?:es)?|appendix|schedule)\b\.?|§+)\s*"
     r"(?:\d+[a-z]?\b|[ivx]+\b|[a-z]\b)(?:\.\d+)*(?:\s*\([a-z0-9]+\))*", re.I)
 _NUMBERING = re.compile(r"^\s*(?:\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivx]{1,5})[.)]|\d{1,3}(?:\.\d{1,3})+)\s+", re.I)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "–": " ", "—": " ", "\u00a0": " "})
@@ -77,6 +78,7 @@ class Wording:
         f = table["furniture"]
         self._furniture = re.compile("|".join(f"(?:{p})" for p in f["patterns"]))
         self._pointer = re.compile("|".join(f"(?:{p})" for p in f["pointers"]))
+        self._address = re.compile("|".join(f"(?:{p})" for p in f["addresses"]))
 
     def plain(self, text: str) -> str:
         """Lower case with dates, URLs, e-mail addresses, references and numbering removed,
@@ -124,7 +126,7 @@ class Wording:
                 out.append(f"#{float(tok) * unit[0]:g}{unit[1]}")
                 i = j + width
                 continue
-            if (out and out[-1] in self.quantity_before) or (j < len(words) and words[j] in ("percent", "%")):
+            if self.quantity_before.intersection(out[-3:]) or (j < len(words) and words[j] in ("percent", "%")):
                 out.append(f"#{float(tok):g}")
             i = j
         return out
@@ -166,15 +168,17 @@ class Wording:
             permission=bool(self._permission.search(plain)))
 
     def is_furniture(self, text: str) -> bool:
-        """Page furniture, or a sentence that only points elsewhere: a pointer ("learn more",
-        "see section 4") with little else in it."""
+        """Page furniture, a postal address or contact block, or a sentence that only points
+        elsewhere: a pointer ("learn more", "see section 4") with little else in it."""
         low = " ".join(text.translate(_QUOTES).lower().split())
-        if self._furniture.search(low):
+        if self._furniture.search(low) or self._address.search(low) and not _SENTENCE_VERB.search(low):
             return True
         return bool(self._pointer.search(low)) and len(set(self.terms(text))) <= POINTER_TERMS
 
 
 POINTER_TERMS = 6      # a pointer sentence with more content words than this says something itself
+# A line that states something has one of these; a postal address or a contact block has none.
+_SENTENCE_VERB = re.compile(r"\b(?:we|you|they|it|is|are|was|were|will|may|can|must|shall|do|does|has|have|collect\w*|use[sd]?|shar\w+|process\w*)\b")
 
 
 @lru_cache(maxsize=65536)
