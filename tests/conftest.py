@@ -1,4 +1,4 @@
-"""Shared test set-up: the outbound-network guard, paths to the shared corpus."""
+"""Test set-up for every test: the outbound-network guard, the path to the labelled data in tests/data."""
 import os
 import sys
 from pathlib import Path
@@ -13,12 +13,9 @@ import sitecustomize  # noqa: E402,F401  (installs the guard in this process)
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETGUARD), os.environ.get("PYTHONPATH")]))
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = ROOT / "tests" / "data"      # seeds/, dev/, real-dev/, pairs/…: see tests/data/README.md
 
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.fail(f"shared corpus not found at {CORPUS}; clone policymon with ../shared beside it")
     return CORPUS

@@ -8,7 +8,7 @@ from cli import assert_one_line_error, policymon
 from sites import write_config
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "corpus" / "dev"
+DEV = ROOT / "tests" / "data" / "dev"
 
 
 @pytest.fixture

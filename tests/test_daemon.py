@@ -23,7 +23,7 @@ import pytest
 from mail import SmtpServer
 from sites import Reply, Site, write_config
 
-CASE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dev" / "d06-webengage-notice-shortened"
+CASE = Path(__file__).resolve().parent / "data" / "dev" / "d06-webengage-notice-shortened"
 INTERVAL = 2      # seconds between checks of a company
 WAIT = 30         # seconds any single expected event may take, at most
 ARCHIVED = "20200101000000"

@@ -1,4 +1,4 @@
-"""Every labelled pair in the shared corpus, compared for real and rendered in every format."""
+"""Every labelled pair in tests/data/dev and real-dev, compared for real and rendered in every format."""
 import json
 
 import pytest
