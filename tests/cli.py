@@ -1,9 +1,12 @@
-"""Run the real `policymon` command line in a subprocess, as a user would."""
+"""Run the real `policymon` command line in a subprocess, as a user would. Every JSON report it
+prints is checked against docs/report.schema.json."""
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from reportschema import check_cli_output
 
 
 @dataclass
@@ -22,6 +25,7 @@ def policymon(*args, config: Path | None = None, cwd: Path | None = None, timeou
         argv += ["--config", str(config)]
     proc = subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True, cwd=cwd,
                           timeout=timeout, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    check_cli_output([str(a) for a in args], proc.returncode, proc.stdout)
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -7,6 +7,7 @@ from monitor.errors import InputError
 from monitor.model import Finding
 from monitor.report import HistoryRow, render_history
 from reportcases import HOSTILE, OLD_URL, Page, contact_finding, notice_finding, sharing_finding
+from reportschema import valid_history
 
 
 def rows() -> list[HistoryRow]:
@@ -42,7 +43,7 @@ def test_text_lists_material_findings_and_report_under_their_version():
 
 
 def test_json_gives_each_version_with_capture_link_and_material_findings():
-    doc = json.loads(render_history("acme", rows(), "json"))
+    doc = valid_history(json.loads(render_history("acme", rows(), "json")))
     assert doc["company"] == "acme" and [v["version_id"] for v in doc["versions"]] == [1, 2, 3]
     assert doc["versions"][0]["sha256"] == "a1" * 32
     first, second, third = doc["versions"]
