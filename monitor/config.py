@@ -63,8 +63,11 @@ def find_config(explicit: str | Path | None = None) -> tuple[Path, str]:
     if os.environ.get("POLICYMON_CONFIG"):
         return Path(os.environ["POLICYMON_CONFIG"]), "$POLICYMON_CONFIG"
     for path, how in search_path():
-        if path.is_file():
-            return path, how
+        try:
+            if path.is_file():
+                return path, how
+        except OSError:         # e.g. a working folder the user may not read: not a config here
+            continue
     looked = ", ".join(str(p) for p, _ in search_path())
     raise ConfigError(f"no config file found (looked for {looked}); run `policymon init` to write one, "
                       f"or pass --config PATH")
