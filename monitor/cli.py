@@ -318,12 +318,12 @@ def cmd_init(args) -> int:
     return 0
 
 
-def _where(path: Path, what: str) -> str:
+def _where(path: Path) -> str:
     if path.is_dir():
         return f"{path} ({sum(1 for p in path.rglob('*') if p.is_file()):,} files)"
     if path.is_file():
         return f"{path} ({path.stat().st_size:,} bytes)"
-    return f"{path} (not created yet; created on first use{what})"
+    return f"{path} (not created yet; created on first use)"
 
 
 def cmd_config_check(args) -> int:
@@ -338,8 +338,8 @@ def cmd_config_check(args) -> int:
     off = [slug for slug, c in config.companies.items() if not config.wayback_for(c)]
     lines = [f"config:    {path.absolute()} (found as {how})",
              f"data dir:  {data_dir()} (the default for [storage] paths not set)",
-             f"database:  {_where(config.database, '')}",
-             f"snapshots: {_where(config.snapshots, '')}",
+             f"database:  {_where(config.database)}",
+             f"snapshots: {_where(config.snapshots)}",
              f"companies: {len(config.companies)} ({', '.join(config.companies) or 'none: add [companies.SLUG]'})"
              + (f"; bundled history for {', '.join(bundled)}" if bundled else ""),
              f"wayback:   " + (f"{config.wayback_endpoint}, {config.wayback_cdx_per_minute} CDX requests a minute"

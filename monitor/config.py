@@ -68,7 +68,7 @@ def find_config(explicit: str | Path | None = None) -> tuple[Path, str]:
                 return path, how
         except OSError:         # e.g. a working folder the user may not read: not a config here
             continue
-    looked = ", ".join(str(p) for p, _ in search_path())
+    looked = ", ".join(str(p) if p.is_absolute() else f"./{p}" for p, _ in search_path())
     raise ConfigError(f"no config file found (looked for {looked}); run `policymon init` to write one, "
                       f"or pass --config PATH")
 

@@ -80,6 +80,8 @@ def test_compare_reports_name_the_two_files():
     assert text.startswith("old.txt → new.txt:") and f"old: file, {old}" in text and f"new: file, {new}" in text
     report = json.loads(policymon("compare", old, new, "--format", "json").out)
     assert (report["old"]["url"], report["new"]["url"]) == (str(old), str(new))
+    markdown = policymon("compare", old, new, "--format", "markdown").out
+    assert f"- Old: undated, file, `{old}`" in markdown and "**old.txt** → **new.txt**" in markdown
 
 
 def test_version_is_printed():
