@@ -238,6 +238,12 @@ def cmd_eval(args) -> int:
 
 
 def cmd_run(args) -> int:
+    import signal
+    # The daemon reads its signals with sigtimedwait, so every thread must block them. Block
+    # them before importing it: an import may start a thread (sqlite-utils imports numpy when
+    # it is installed, and numpy starts its BLAS threads), and a thread without the mask would
+    # take SIGTERM's default action and kill the process.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
     from .config import find_config
     from .daemon import run_daemon
     return run_daemon(find_config(args.config)[0], log_format=args.log_format)

@@ -94,10 +94,13 @@ class Finding:
     new_value: str | None = None
     evidence_old: str | None = None
     evidence_new: str | None = None
-    rule: str | None = None  # id of the lexicon rule that fired, for explainability
+    rule: str | None = None  # which stage spoke: a lexicon rule id, or "edit.<category>"
+    added_words: tuple[str, ...] = ()    # edit stage: words the new text brought in
+    removed_words: tuple[str, ...] = ()  # ... and took out
+    topic_words: tuple[str, ...] = ()    # ... and the words that confirmed the category
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "category": self.category, "material": self.material,
             "severity": self.severity, "direction": self.direction,
             "summary": self.summary, "old_value": self.old_value,
@@ -105,6 +108,10 @@ class Finding:
             "evidence": {"old": self.evidence_old, "new": self.evidence_new},
             "rule": self.rule,
         }
+        if self.added_words or self.removed_words or self.topic_words:
+            out["words"] = {"added": list(self.added_words), "removed": list(self.removed_words),
+                            "topic": list(self.topic_words)}
+        return out
 
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}

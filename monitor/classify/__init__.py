@@ -19,9 +19,10 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 
 from ..model import SEVERITY_RANK, Change, Finding, Version
-from .assess import findings, pair_claims, significant
+from .assess import ClaimChange, findings, pair_claims, significant
 from .claims import sentence_claims
 from .dates import policy_dates
+from .edits import edit_findings
 from .frameworks import RELIED, FrameworkUse, capture_date, framework_uses, out_of_date, relied
 from .lexicon import LEXICON
 from .reading import Reading, reading
@@ -38,12 +39,30 @@ def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Find
     touched = [c for c in changes if c.status != "unchanged" and c.old_text != c.new_text]
     removed, added = _residual(paragraphs(_stream(c.old for c in touched), frozenset(s.title for s in old_sections)),
                                paragraphs(_stream(c.new for c in touched), frozenset(s.title for s in new_sections)))
-    claim_changes = pair_claims([c for s in removed for c in sentence_claims(s)],
-                                [c for s in added for c in sentence_claims(s)])
-    out = findings(significant(claim_changes, old_read, new_read))
+    claim_changes = significant(pair_claims([c for s in removed for c in sentence_claims(s)],
+                                            [c for s in added for c in sentence_claims(s)]), old_read, new_read)
+    out = findings(claim_changes)
     out += _transfer_findings(removed, added, old_read, new_read, old, new)
+    out += edit_findings(removed, added, _explained(claim_changes, out, removed, added), old.text, new.text,
+                         [s.title for s in old_sections], [s.title for s in new_sections])
     out += _silent_change(out, old, new)
     return sorted(out, key=lambda f: (not f.material, SEVERITY_RANK.get(f.severity, 9), f.category))
+
+
+def _explained(claim_changes: list[ClaimChange], found: list[Finding], removed: list[Sentence],
+               added: list[Sentence]) -> list[Sentence]:
+    """The changed sentences the lexicon's findings account for, which the edit stage leaves
+    alone: those whose claims changed or that a finding quotes; every sentence naming a
+    transfer framework once the frameworks relied on are reported; and a sentence that took
+    the place of one of these (same section, same sentence before it)."""
+    out = [c.sentence for ch in claim_changes for c in (ch.old, ch.new) if c is not None]
+    quoted = {q for f in found for q in (f.evidence_old, f.evidence_new) if q}
+    out += [s for s in (*removed, *added) if s.text in quoted]
+    if any(f.rule and f.rule.startswith("transfer.") for f in found):
+        out += [s for s in (*removed, *added) if framework_uses([s])]
+    places = {(s.section, s.prev) for s in out}
+    out += [s for s in (*removed, *added) if (s.section, s.prev) in places]
+    return out
 
 
 def _stream(sides) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .lexicon import LEXICON
@@ -25,6 +25,7 @@ _RULE_LINE = re.compile(r"^\s*[-=_*|:\s]+$")
 _BLOCK_START = re.compile(
     r"^\s*(?:#{1,6}\s|[*+\-•·]\s|\d{1,3}[.)]\s|\d{1,3}(?:\.\d{1,3})+\.?\s|[a-zA-Z][.)]\s|\(?[ivx]{1,4}\)\s|>)")
 _WRAP_MIN = 50
+_HEADING_WORDS = 12
 _CAPS_TITLE_MAX = 60
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{4,}\b")
 _CLOSERS = "\"'”’)]"
@@ -33,7 +34,7 @@ _NUMBER_START = re.compile(r"^\s*\d")
 _AWAITS_NUMBER = re.compile(r"\b(?:of|than|under|over|to|within|after|for|by|and|or|least|most|age|aged)$", re.I)
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*_])")
 _CELL = re.compile(r"\s*\|\s*")
-_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
+_END = re.compile(r"[.!?]+[\"'“”‘’)\]]*\s+")
 _ABBREV = frozenset("""
 inc ltd co corp llc plc gmbh no nos vs etc st mr mrs ms dr jr sr approx dept fig art sec para
 """.split())
@@ -53,6 +54,7 @@ class Sentence:
     key: str            # identity: bare lower-case words
     section: str        # title of the section it sits in
     prev: str = ""      # the sentence before it in the same section, for context
+    paragraph: str = field(default="", compare=False, repr=False)   # the paragraph it belongs to
 
     @cached_property
     def low(self) -> str:
@@ -70,8 +72,13 @@ class Sentence:
         return self.low, lower_form(self.prev), self.section.lower()
 
 
-def sentence(text: str, section: str = "", prev: str = "") -> Sentence:
-    return Sentence(text, key_form(text.lower()), section, prev)
+def sentence(text: str, section: str = "", prev: str = "", paragraph: str = "") -> Sentence:
+    return Sentence(text, key_form(text.lower()), section, prev, paragraph)
+
+
+def heading_like(line: str) -> bool:
+    """A short Title Case line without a sentence end: a heading, not a statement."""
+    return len(line.split()) <= _HEADING_WORDS and not _ends_sentence(line) and _title_like(line)
 
 
 def paragraphs(text: str, titles: frozenset[str] = frozenset(), title: str = "") -> list[tuple[str, str]]:
@@ -249,6 +256,6 @@ def _sentence_before(paras: list[tuple[str, str]], i: int) -> str:
 def paragraph_sentences(title: str, para: str, prev: str = "") -> list[Sentence]:
     out: list[Sentence] = []
     for span in split_sentences(para):
-        out.append(sentence(span, title, prev or title))
+        out.append(sentence(span, title, prev or title, para))
         prev = span
     return out

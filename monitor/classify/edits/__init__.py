@@ -1,0 +1,352 @@
+"""The edit stage: read for substance what the lexicon leaves.
+
+The lexicon knows claims in the wordings its rules were written for; a policy changed in
+other words slips past it. This stage takes the sentences present on one side only (after
+the classifier's cancellations), minus those a lexicon finding already explains, and pairs
+them old with new. Each edit is then weighed by what really changed:
+
+- words are compared in their common form (wording.py): spelling, inflection, contractions,
+  numbers written out, listed synonyms, dates, URLs, e-mail addresses and references are
+  set aside, and periods are compared by length ("12 months" is "one year");
+- a word that still appears anywhere in the other side's changed text does not count, so a
+  sentence split, merged, moved or restated is no change; a typo fixed or a word shortened
+  ("bio" for "biography") is no change either;
+- a word weighs when it carries substance: a cue word of a category in topics.toml (a kind
+  of data, a recipient, a place, a technology, a right, a legal mechanism). Other words
+  weigh a little, by how rare they are in real policies; a cue word that the other version
+  still uses elsewhere weighs less, since the policy already said it;
+- a negation flip, a change between "may" and "will/must", or a changed period, age or
+  other quantity adds weight;
+- page furniture, headings and pointer sentences ("learn more", "see section 4") weigh
+  nothing, and neither do the other sentences of a paragraph that appeared or disappeared
+  whole when the lexicon has already reported on it.
+
+A substantive edit gets its category from the topic model (topic.py), among the categories
+whose cue words it changed, and becomes a material finding with rule "edit.<category>":
+low severity, medium where a negation or a quantity changed; its direction where it can be
+read (a commitment removed or a permission added is weaker); quotes of both sentences, the
+words added and removed, and the words that set its category.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...model import Finding
+from ..text import Sentence, heading_like, split_sentences
+from .topic import Topic, topic, topic_model, topics
+from .wording import Markers, wording
+
+PAIR_MIN = 0.35             # share of words two sentences must have in common to be one edit
+SUBSTANTIVE = 1.0           # weight from which an edit is a change in substance
+CUE = 1.0                   # a cue word added or dropped
+RESTATED = 0.3              # ... that the other version still uses elsewhere
+OTHER_MAX = 0.2             # any other word, at most (by its idf between OTHER_IDF and OTHER_IDF + 8)
+OTHER_IDF = 4.0
+NEGATION, QUANTITY, MODAL = 1.0, 1.0, 0.6
+TIGHT = 0.6                 # a negation or modal flip counts only between sentences of like length (not a merge)
+SHOWN_WORDS = 6             # words of each side named in a summary
+BARE_HEADING_WORDS = 6      # a line this short, alone and followed by prose, is a heading
+OTHER_TOPIC = 0.5           # a topic-model probability for "no category" above which nothing is said
+
+
+@dataclass(frozen=True)
+class Side:
+    """One sentence as the edit stage reads it."""
+    sentence: Sentence
+    forms: dict[str, str]        # term -> the word as written (first occurrence)
+    markers: Markers
+    low: str                     # lower case, quotes straight: what cue patterns run on
+
+    @property
+    def terms(self) -> frozenset[str]:
+        return frozenset(self.forms)
+
+
+@dataclass(frozen=True)
+class Edit:
+    old: Side | None
+    new: Side | None
+    added: tuple[str, ...]       # words as written
+    removed: tuple[str, ...]
+    weight: float
+    cues: frozenset[str]         # categories whose cue words the edit added or dropped
+    negation: bool = False
+    modal: bool = False
+    quantity: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.sentence.text for s in (self.old, self.new) if s is not None)
+
+    @property
+    def section(self) -> str:
+        return (self.new or self.old).sentence.section
+
+    @property
+    def direction(self) -> str:
+        o = self.old.markers if self.old else None
+        n = self.new.markers if self.new else None
+        weaker = (o is not None and o.commitment and not (n and n.commitment)) or \
+                 (n is not None and n.permission and not (o and o.permission))
+        stronger = (n is not None and n.commitment and not (o and o.commitment)) or \
+                   (o is not None and o.permission and not (n and n.permission))
+        return "weaker" if weaker and not stronger else "stronger" if stronger and not weaker else "neutral"
+
+
+def edit_findings(removed: Sequence[Sentence], added: Sequence[Sentence], explained: Iterable[Sentence] = (),
+                  old_text: str = "", new_text: str = "", old_titles: Sequence[str] = (),
+                  new_titles: Sequence[str] = ()) -> list[Finding]:
+    """Material findings for the substantive edits among the sentences that left (`removed`)
+    and entered (`added`) the policy, leaving out those a lexicon finding `explained`.
+    `old_text` and `new_text` are the whole versions, to tell a restatement from news; their
+    section titles count as changed text (a line one version reads as a heading and the
+    other as a sentence is no change)."""
+    groups: dict[tuple[str, str], list[tuple[Edit, Topic]]] = defaultdict(list)
+    for e in substantive_edits(removed, added, explained, old_text, new_text, old_titles, new_titles):
+        t = _topic(e)
+        if t is not None:
+            groups[(t.category, e.section)].append((e, t))
+    return [_finding(category, section, parts) for (category, section), parts in groups.items()]
+
+
+def substantive_edits(removed: Sequence[Sentence], added: Sequence[Sentence], explained: Iterable[Sentence] = (),
+                      old_text: str = "", new_text: str = "", old_titles: Sequence[str] = (),
+                      new_titles: Sequence[str] = ()) -> list[Edit]:
+    explained = list(explained)
+    old_all = [_side(s) for s in removed]
+    new_all = [_side(s) for s in added]
+    old_pool = frozenset().union(*(s.terms for s in old_all), wording().terms("\n".join(old_titles)))
+    new_pool = frozenset().union(*(s.terms for s in new_all), wording().terms("\n".join(new_titles)))
+    skip = _explained(explained, removed) | _explained(explained, added)
+    old = [s for s in old_all if _readable(s, skip, old_text)]
+    new = [s for s in new_all if _readable(s, skip, new_text)]
+    pairs, lone_old, lone_new = _pair(old, new)
+    context = (old_pool, new_pool, version_terms(old_text), version_terms(new_text))
+    edits = [_edit(o, n, *context) for o, n in pairs]
+    edits += [_edit(o, None, *context) for o in lone_old]
+    edits += [_edit(None, n, *context) for n in lone_new]
+    return [e for e in edits if e.weight >= SUBSTANTIVE]
+
+
+def _explained(explained: list[Sentence], side: Sequence[Sentence]) -> set[str]:
+    """Keys of the sentences a lexicon finding explains: its own, and the other sentences of a
+    paragraph that appeared or disappeared whole with one of them."""
+    keys = {s.key for s in explained}
+    by_paragraph: dict[str, list[Sentence]] = defaultdict(list)
+    for s in side:
+        if s.paragraph:
+            by_paragraph[s.paragraph].append(s)
+    for para, members in by_paragraph.items():
+        if any(s.key in keys for s in members) and len(members) >= len(split_sentences(para)):
+            keys.update(s.key for s in members)
+    return keys
+
+
+def _readable(s: Side, skip: set[str], version: str) -> bool:
+    text = s.sentence.text
+    return (s.sentence.key not in skip and not heading_like(text) and not _bare_heading(text, version)
+            and not wording().is_furniture(text))
+
+
+def _bare_heading(line: str, version: str) -> bool:
+    """A short line without a sentence end that stands alone in the version's text and is
+    followed by prose: a heading the section splitter did not take for one ("International
+    transfers" in a plain-text policy), not a statement."""
+    if len(line.split()) > BARE_HEADING_WORDS or line[-1:] in ".;:!?,":
+        return False
+    at = version.find(line)
+    if at < 0 or (at > 0 and version[at - 1] != "\n"):
+        return False
+    rest = version[at + len(line):].lstrip(" \t")
+    if not rest.startswith("\n"):
+        return False
+    following = rest.strip().split("\n", 1)[0].strip()
+    return len(following.split()) > BARE_HEADING_WORDS and following[-1:] in ".!?:"
+
+
+def _side(s: Sentence) -> Side:
+    forms: dict[str, str] = {}
+    for term, word in wording().term_forms(s.text):
+        forms.setdefault(term, word)
+    return Side(s, forms, wording().markers(s.text), _lower(s.text))
+
+
+@lru_cache(maxsize=8)
+def version_terms(text: str) -> frozenset[str]:
+    return frozenset(wording().terms(text)) if text else frozenset()
+
+
+def _pair(old: list[Side], new: list[Side]) -> tuple[list[tuple[Side, Side]], list[Side], list[Side]]:
+    """Most similar first: each old sentence with at most one new one, when they share enough."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, n in enumerate(new):
+        for t in n.terms:
+            index[t].append(j)
+    scored = []
+    for i, o in enumerate(old):
+        shared: dict[int, int] = defaultdict(int)
+        for t in o.terms:
+            for j in index.get(t, ()):
+                shared[j] += 1
+        for j, k in shared.items():
+            sim = 2 * k / (len(o.terms) + len(new[j].terms))
+            if sim >= PAIR_MIN:
+                scored.append((sim, i, j))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_o, used_n, pairs = set(), set(), []
+    for _, i, j in scored:
+        if i not in used_o and j not in used_n:
+            used_o.add(i), used_n.add(j)
+            pairs.append((old[i], new[j]))
+    return (pairs, [o for i, o in enumerate(old) if i not in used_o],
+            [n for j, n in enumerate(new) if j not in used_n])
+
+
+def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: frozenset[str],
+          old_version: frozenset[str], new_version: frozenset[str]) -> Edit:
+    gone = {t: o.forms[t] for t in o.terms - new_pool} if o else {}
+    came = {t: n.forms[t] for t in n.terms - old_pool} if n else {}
+    _drop_respellings(gone, came)
+    quantity = any(t.startswith("#") for t in (*gone, *came))
+    weight, cues = 0.0, set()
+    for side, words, other_version in ((o, gone, new_version), (n, came, old_version)):
+        if side is None:
+            continue
+        hits = _cue_hits(side, set(words.values()))
+        for term, word in words.items():
+            if term.startswith("#"):
+                continue
+            found = [c for c, ws in hits.items() if word in ws]
+            if found:
+                cues.update(found)
+                weight += RESTATED if term in other_version else CUE
+            else:
+                weight += min(OTHER_MAX, max(0.0, topic_model().idf(term) - OTHER_IDF) * OTHER_MAX / 8)
+    tight = bool(o and n) and min(len(o.forms), len(n.forms)) >= TIGHT * max(len(o.forms), len(n.forms))
+    negation = tight and o.markers.negated != n.markers.negated
+    modal = tight and o.markers.permission != n.markers.permission
+    weight += NEGATION * negation + MODAL * modal + QUANTITY * quantity
+    return Edit(o, n, tuple(came.values()), tuple(gone.values()), weight, frozenset(cues), negation, modal, quantity)
+
+
+def _cue_hits(side: Side, words: set[str]) -> dict[str, set[str]]:
+    """Per category, the changed words that sit inside one of its cue phrases in the sentence."""
+    out: dict[str, set[str]] = {}
+    if not words:
+        return out
+    for category, pattern in topics().cues.items():
+        if pattern is None:
+            continue
+        inside = {w for m in pattern.finditer(side.low) for w in _WORD.findall(m.group(0)) if w in words}
+        if inside:
+            out[category] = inside
+    return out
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _topic(e: Edit) -> Topic | None:
+    """The edit's category: among those whose cue words it changed (or, when only a negation,
+    modal or number changed, whose cue words it has), and the section heading's category
+    where the sentence has one of its cue words."""
+    table, low = topics(), _lower(e.text)
+    mentioned = {c for c, p in table.cues.items() if p is not None and p.search(low)}
+    allowed = set(e.cues or mentioned) | (set(table.heading_categories(e.section)) & mentioned)
+    return topic(e.text, e.section, frozenset(allowed - {"contact"}), other_limit=OTHER_TOPIC)
+
+
+def _lower(text: str) -> str:
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
+def _drop_respellings(gone: dict[str, str], came: dict[str, str]) -> None:
+    """A word on one side that is the other's typo, or its shortening ("bio", "biography";
+    "discriminate", "discriminatory"), is not a new word."""
+    for t, g in list(gone.items()):
+        for u, c in list(came.items()):
+            if _same_word(g, c):
+                del gone[t], came[u]
+                break
+
+
+def _same_word(a: str, b: str) -> bool:
+    if not (a.isalpha() and b.isalpha()) or a[0] != b[0]:
+        return False
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 3 and long.startswith(short) and len(short) >= 0.3 * len(long) and len(long) >= 6:
+        return True
+    prefix = len(_common_prefix(a, b))
+    if prefix >= 6 and prefix >= 0.7 * len(short):
+        return True
+    return len(short) >= 5 and _close(a, b, 1 if len(short) < 8 else 2)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _close(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance at most `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return False
+        prev = cur
+    return prev[-1] <= limit
+
+
+def _finding(category: str, section: str, parts: list[tuple[Edit, Topic]]) -> Finding:
+    edits = [e for e, _ in parts]
+    directions = [e.direction for e in edits]
+    direction = next((d for d in ("weaker", "stronger") if d in directions), "neutral")
+    lead = max(edits, key=lambda e: (e.direction == direction, e.weight))
+    added = _words(e.added for e in edits)
+    removed = _words(e.removed for e in edits)
+    cues = _words(t.cues for _, t in parts)
+    severity = "medium" if any(e.negation or e.quantity for e in edits) else "low"
+    return Finding(
+        category=category, material=True, severity=severity, direction=direction,
+        summary=_summary(category, edits, added, removed),
+        section=section or None,
+        evidence_old=lead.old.sentence.text if lead.old else None,
+        evidence_new=lead.new.sentence.text if lead.new else None,
+        rule=f"edit.{category}",
+        added_words=added, removed_words=removed, topic_words=cues)
+
+
+def _words(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for g in groups for w in g if not w.startswith("#")))
+
+
+def _summary(category: str, edits: list[Edit], added: tuple[str, ...], removed: tuple[str, ...]) -> str:
+    kinds = []
+    if any(e.old is None for e in edits):
+        kinds.append("new text")
+    if any(e.new is None for e in edits):
+        kinds.append("text removed")
+    if any(e.old is not None and e.new is not None for e in edits):
+        kinds.append("reworded text")
+    parts = [f"{' and '.join(kinds).capitalize()} on {category}"]
+    if added:
+        parts.append("adds " + ", ".join(f"“{w}”" for w in added[:SHOWN_WORDS]))
+    if removed:
+        parts.append("drops " + ", ".join(f"“{w}”" for w in removed[:SHOWN_WORDS]))
+    flags = [name for name, on in (("a negation", any(e.negation for e in edits)),
+                                   ("a period or number", any(e.quantity for e in edits)),
+                                   ("may/will", any(e.modal for e in edits))) if on]
+    if flags:
+        parts.append(" and ".join(flags) + " changed")
+    return "; ".join(parts)
