@@ -140,34 +140,34 @@ class Key:
 
     def parse(self, value, where: str):
         """The typed value, or ConfigError naming `where` and the fix."""
-        fix = f"e.g. {self.name} = {_toml(self.shown())}" if self.shown() is not None else ""
+        fix = f"; e.g. {self.name} = {_toml(self.shown())}" if self.shown() is not None else ""
         kinds = {"int": (int,), "bool": (bool,), "addresses": (list, str)}.get(self.kind, (str,))
         if self.kind == "duration":
             value = parse_duration(value, where)
         elif isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
             want = {"int": "a whole number", "bool": "true or false", "addresses": "a list of addresses"}.get(
                 self.kind, "a string")
-            raise ConfigError(f"{where} = {_toml(value)} must be {want}; {fix}")
+            raise ConfigError(f"{where} = {_toml(value)} must be {want}{fix}")
         if self.kind in ("int", "duration"):
             low = self.minimum is not None and value < self.minimum
             if low or self.maximum is not None and value > self.maximum:
                 raise ConfigError(f"{where} = {_toml(value) if self.kind == 'int' else _seconds_text(value)} is "
-                                  f"too {'small' if low else 'large'}: use {self.range_text()}; {fix}")
+                                  f"too {'small' if low else 'large'}: use {self.range_text()}{fix}")
         elif self.kind == "choice" and value not in self.choices:
             raise ConfigError(f"{where} = {_toml(value)}: use {' or '.join(_toml(c) for c in self.choices)}")
         elif self.kind == "url" and not _URL.match(value):
-            raise ConfigError(f"{where} = {_toml(value)} must be an http(s) URL; {fix}")
-        elif self.kind == "env" and not _ENV_NAME.match(value):
-            raise ConfigError(f"{where} = {_toml(value)} must be the name of an environment variable (letters, "
-                              f"digits, _), not the secret itself; {fix}")
+            raise ConfigError(f"{where} = {_toml(value)} must be an http(s) URL{fix}")
+        elif self.kind == "env" and not _ENV_NAME.match(value):     # the value may be the secret: not echoed
+            raise ConfigError(f"{where} must be the name of an environment variable (letters, digits, _), "
+                              f"not the secret itself{fix}")
         elif self.kind == "addresses":
             value = (value,) if isinstance(value, str) else tuple(value)
             if not value or not all(isinstance(a, str) and "@" in a for a in value):
-                raise ConfigError(f"{where} must list at least one e-mail address; {fix}")
+                raise ConfigError(f"{where} must list at least one e-mail address{fix}")
         elif self.kind == "cron":
             cron_trigger(value, where)
-        elif self.kind == "str" and not value.strip():
-            raise ConfigError(f"{where} is empty; remove it or {fix}")
+        elif self.kind in ("str", "path") and not value.strip():
+            raise ConfigError(f"{where} is empty; remove the line{fix.replace('; e.g.', ' or write e.g.')}")
         return value
 
 
@@ -247,6 +247,7 @@ TABLES = {
     "companies": "Companies: [companies.SLUG], SLUG in lowercase letters, digits, '-' or '_'.",
 }
 OPTIONAL_TABLES = ("email", "webhook")     # present means enabled
+SETTINGS_TABLES = tuple(t for t in TABLES if t not in OPTIONAL_TABLES and t != "companies")   # fields of Config
 
 # Keys that are refused with their own explanation rather than "unknown key".
 REFUSED = {
@@ -271,11 +272,11 @@ def keys_of(table: str) -> dict[str, Key]:
 class CompanyConfig:
     slug: str
     url: str
-    name: str | None = None
-    selector: str | None = None
-    interval: float | None = None   # seconds; None → [schedule] interval
-    cron: str | None = None
-    wayback: bool = True
+    name: str | None
+    selector: str | None
+    interval: float | None          # seconds; None → [schedule] interval
+    cron: str | None
+    wayback: bool
 
 
 @dataclass(frozen=True)
@@ -370,7 +371,7 @@ def _read_table(raw: dict, table: str, where: str) -> dict:
     for name, key in keys.items():
         if name in raw:
             value = raw[name]
-            if key.kind != "duration" and isinstance(value, dict):
+            if isinstance(value, dict):
                 raise ConfigError(f"{where}.{name} is a table; write {name} = {_toml(key.shown())}")
             values[key.field] = key.parse(value, f"{where}.{name}")
         elif key.required:
@@ -412,7 +413,7 @@ def _parse(raw: dict, path: Path) -> Config:
             raise ConfigError(f"unknown table [{name}]{_hint(name, TABLES, shape='[{}]')}")
         raise ConfigError(f"unknown key {name}{_hint(name, [], {t: set(keys_of(t)) for t in TABLES})}")
     flat = {}
-    for table in ("storage", "wayback", "schedule", "fetch", "alerts"):
+    for table in SETTINGS_TABLES:
         flat.update(_read_table(_table(raw, table), table, table))
     email = webhook = None
     if "email" in raw:

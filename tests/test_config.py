@@ -1,13 +1,14 @@
 """config.toml: found where users expect it, every key checked against the one table of keys,
 and every mistake one line naming the file, the key and the fix."""
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from monitor.bundled import bundled_companies
-from monitor.config import (KEYS, SYSTEM_CONFIG, Config, config_template, data_dir, find_config, load_config,
-                            parse_duration, user_config_path)
+from monitor.config import (KEYS, SETTINGS_TABLES, SYSTEM_CONFIG, Config, config_template, data_dir, find_config,
+                            load_config, parse_duration, search_path, user_config_path)
 from monitor.errors import ConfigError, NotFound
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +72,7 @@ url = "https://acme.example/privacy"
 
 def test_storage_defaults_to_the_user_data_directory(tmp_path):
     config = load_config(write(tmp_path, "[companies.acme]\nurl = \"https://acme.example/p\"\n"))
-    assert data_dir() == Path(__import__("os").environ["XDG_DATA_HOME"]) / "policymon"
+    assert data_dir() == Path(os.environ["XDG_DATA_HOME"]) / "policymon"
     assert (config.database, config.snapshots) == (data_dir() / "policymon.db", data_dir() / "snapshots")
 
 
@@ -103,6 +104,7 @@ def test_malformed_toml_names_the_line(tmp_path):
     ('[companies.Acme]\nurl = "https://a.example/p"\n', ["companies.Acme", "lowercase"]),
     ('[schedule]\ninterval = "often"\n', ["schedule.interval", "not a duration"]),
     ('[wayback]\nenabled = "no"\n', ["wayback.enabled", "true or false"]),
+    ('[storage]\ndatabase = " "\n', ["storage.database is empty", "remove the line or write e.g. database ="]),
 ])
 def test_a_bad_value_is_one_line_naming_the_key_and_the_fix(tmp_path, text, fragments):
     message = refused(tmp_path, text)
@@ -135,8 +137,9 @@ def test_refused_keys_say_what_to_write_instead(tmp_path, text, fragment):
     assert fragment in refused(tmp_path, text)
 
 
-def test_secrets_are_never_echoed_back(tmp_path):
-    assert "hunter2" not in refused(tmp_path, '[email]\nto = ["a@b.c"]\npassword = "hunter2"\n')
+@pytest.mark.parametrize("line", ['password = "hunter2"', 'password_env = "hunter2!"'])
+def test_secrets_are_never_echoed_back(tmp_path, line):
+    assert "hunter2" not in refused(tmp_path, f'[email]\nto = ["a@b.c"]\n{line}\n')
 
 
 def test_zero_host_gap_and_wayback_switches_are_allowed(tmp_path):
@@ -177,7 +180,7 @@ def test_template_with_a_data_dir_sets_absolute_storage_paths(tmp_path):
 
 def test_every_setting_is_filled_from_the_key_table():
     fields = set(Config.__dataclass_fields__) - {"path", "email", "webhook", "companies"}
-    assert fields == {k.field for k in KEYS if k.table in ("storage", "wayback", "schedule", "fetch", "alerts")}
+    assert fields == {k.field for k in KEYS if k.table in SETTINGS_TABLES}
 
 
 def test_missing_file_says_how_to_fix(tmp_path):
@@ -188,7 +191,7 @@ def test_missing_file_says_how_to_fix(tmp_path):
 def test_config_is_found_in_the_documented_order(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     user = user_config_path()
-    assert user == Path(__import__("os").environ["XDG_CONFIG_HOME"]) / "policymon" / "config.toml"
+    assert user == Path(os.environ["XDG_CONFIG_HOME"]) / "policymon" / "config.toml"
     with pytest.raises(ConfigError, match=r"no config file found .*config\.toml.*policymon/config\.toml.*"
                                           r"/etc/policymon/config\.toml.*policymon init"):
         find_config()
@@ -204,7 +207,6 @@ def test_config_is_found_in_the_documented_order(tmp_path, monkeypatch):
 
 
 def test_system_config_is_the_last_place_looked():
-    from monitor.config import search_path
     assert search_path()[-1][0] == SYSTEM_CONFIG == Path("/etc/policymon/config.toml")
 
 
