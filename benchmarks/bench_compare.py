@@ -1,6 +1,6 @@
 """Time policymon's compare against `git diff --no-index --word-diff` on every dev pair.
 
-For each pair in ../shared/corpus/dev and real-dev, after reading and extracting both files
+For each pair in tests/data/dev and real-dev (or the folders of pairs given), after reading and extracting both files
 once, prints the median in-process time of
   core      split_sections + align_sections (which runs the word diff),
   git       git's word diff on the same two files (a subprocess, as a person would run it),
@@ -15,7 +15,7 @@ Targets: classify costs no more than the diff itself (classify/core median <= 1)
 whole compare stays within 3x of git (compare/git median <= 3). Also printed: the time to
 load the lexicon (as at CLI start-up) and to compile all its patterns (done on first use).
 
-    .venv/bin/python benchmarks/bench_compare.py [--repeat N] [--corpus PATH]
+    .venv/bin/python benchmarks/bench_compare.py [--repeat N] [--corpus FOLDER ...]
 """
 from __future__ import annotations
 
@@ -62,11 +62,13 @@ def forget_readings() -> None:
                     value.cache_clear()
 
 
-def pairs(corpus: Path) -> list[tuple[str, Path, Path]]:
+def pairs(folders: list[Path]) -> list[tuple[str, Path, Path]]:
+    """Each sub-folder holding old.* and new.* (the `policymon eval` layout) is a pair."""
     out = []
-    for folder in sorted((corpus / "dev").glob("d*")) + sorted((corpus / "real-dev").glob("*")):
-        ext = "txt" if (folder / "old.txt").exists() else "md"
-        out.append((folder.name, folder / f"old.{ext}", folder / f"new.{ext}"))
+    for folder in (p for corpus in folders for p in sorted(corpus.iterdir()) if p.is_dir()):
+        old, new = sorted(folder.glob("old.*"))[:1], sorted(folder.glob("new.*"))[:1]
+        if old and new:
+            out.append((folder.name, old[0], new[0]))
     return out
 
 
@@ -103,13 +105,21 @@ def summary(label: str, ratios: dict[str, float], target: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, nargs="+", metavar="FOLDER",
+                        default=[ROOT / "tests" / "data" / "dev", ROOT / "tests" / "data" / "real-dev"],
+                        help="folders of pairs, each pair a folder with old.* and new.* (default: tests/data/dev "
+                             "and real-dev)")
     args = parser.parse_args()
+    missing = [str(f) for f in args.corpus if not f.is_dir()]
+    found = [] if missing else pairs(args.corpus)
+    if not found:
+        parser.error(f"no pairs in {', '.join(missing or map(str, args.corpus))}; give folders whose "
+                     f"sub-folders each hold old.* and new.*")
 
     print(f"{'pair':36} {'sections':>8} {'core ms':>8} {'git ms':>7} {'classify ms':>11} {'compare ms':>10} "
           f"{'classify/core':>13} {'compare/git':>11}")
     core_git, classify_core, compare_git = {}, {}, {}
-    for name, old_path, new_path in pairs(args.corpus):
+    for name, old_path, new_path in found:
         old_text = extract(old_path.read_bytes(), filename=old_path.name)
         new_text = extract(new_path.read_bytes(), filename=new_path.name)
         core = median_seconds(lambda: align_sections(split_sections(old_text), split_sections(new_text)), args.repeat)

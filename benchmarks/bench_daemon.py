@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from sites import Reply, Site, write_config  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "corpus" / "dev" / "d06-webengage-notice-shortened" / "old.txt"
+SEED = ROOT / "tests" / "data" / "dev" / "d06-webengage-notice-shortened" / "old.txt"
 TICK = os.sysconf("SC_CLK_TCK")
 
 

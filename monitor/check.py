@@ -13,7 +13,7 @@ from functools import cached_property
 
 from .alerts.record import alert_for_comparison, alert_for_fetch
 from .config import CompanyConfig, Config
-from .errors import FetchError, InputError
+from .errors import ConfigError, FetchError, InputError
 from .extract import extract, page_problem
 from .fetch import Capture, RateLimited, WaybackClient, fetch_live
 from .history import record_comparison
@@ -186,6 +186,10 @@ def backfill(config: Config, db, slug: str, *, start: str | None = None, end: st
     interrupted backfill resumes where it stopped. `progress(result)` is called after each
     capture."""
     company = config.company(slug)
+    if not config.wayback_for(company):
+        where = "[wayback] enabled" if not config.wayback_enabled else f"[companies.{slug}] wayback"
+        raise ConfigError(f"the Wayback Machine is turned off for {slug} ({where} = false); remove that line "
+                          f"to backfill it")
     ensure_company(db, slug, company.url)
     client = client or WaybackClient.from_config(config)
     result = BackfillResult(slug)

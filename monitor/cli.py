@@ -1,5 +1,7 @@
 """`policymon`: a thin skin over the pipeline. Each command parses arguments, calls library
-functions and prints; expected failures become one line on stderr and exit code 1."""
+functions and prints. Exit codes: 0 success; 1 an expected failure (one line on stderr naming
+the problem and the fix), or with --exit-code a material finding, or eval below --min-f1;
+2 a usage error (argparse); 3 an internal error (a bug: one line, POLICYMON_DEBUG=1 for more)."""
 from __future__ import annotations
 
 import argparse
@@ -10,9 +12,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .config import load_config
-from .errors import InputError, PolicymonError
+from .errors import InputError, NotFound, PolicymonError
 
 FORMATS = ("text", "markdown", "html", "json")
+EXPECTED_FAILURE, USAGE, INTERNAL_ERROR = 1, 2, 3
 
 
 def _read_file(path: str) -> bytes:
@@ -26,11 +29,19 @@ def _read_file(path: str) -> bytes:
         raise InputError(f"cannot read {path}: {e.strerror}") from None
 
 
-def _file_version(path: str, captured_at: str | None = None):
+def _extract_file(path: str, body: bytes, selector: str | None = None) -> str:
+    """The file's text; an unusable file is an InputError that names it."""
     from .extract import extract
+    try:
+        return extract(body, filename=path, selector=selector)
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from None
+
+
+def _file_version(path: str):
+    """A file as a version, named by its path so reports say which file is which."""
     from .model import Version
-    text = extract(_read_file(path), filename=path)
-    return Version(text=text, captured_at=captured_at, source="file", url=None)
+    return Version(text=_extract_file(path, _read_file(path)), source="file", url=path)
 
 
 def _use_color(args) -> bool:
@@ -38,30 +49,35 @@ def _use_color(args) -> bool:
             and not getattr(args, "no_color", False) and "NO_COLOR" not in os.environ)
 
 
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror}") from None
+
+
 def _emit(args, text: str) -> None:
     if getattr(args, "output", None):
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise InputError(f"cannot write {args.output}: {e.strerror}") from None
+        _write(Path(args.output), text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _show_comparison(args, comparison) -> None:
+def _show_comparison(args, comparison) -> int:
+    """Print or write the report; the exit code, 1 under --exit-code when a finding is material."""
     from .report import render
     width = args.width
     if width is None and args.output is None and sys.stdout.isatty():
         width = shutil.get_terminal_size().columns
     _emit(args, render(comparison, args.format, color=_use_color(args), width=width, context=args.context))
+    return 1 if args.exit_code and comparison.material else 0
 
 
 def cmd_compare(args) -> int:
     from .compare import compare_versions
     old, new = _file_version(args.old), _file_version(args.new)
-    _show_comparison(args, compare_versions(old, new))
-    return 0
+    return _show_comparison(args, compare_versions(old, new))
 
 
 def _open(args, *, seed: bool = True):
@@ -88,12 +104,11 @@ def _iso_date(value: str | None) -> str:
 
 
 def cmd_import(args) -> int:
-    from .extract import extract
     from .store import add_version, ensure_company, save_snapshot
     config, db = _open(args)
     company = config.company(args.company)
     body = _read_file(args.file)
-    text = extract(body, filename=args.file, selector=company.selector)   # refuse bad input before storing
+    text = _extract_file(args.file, body, company.selector)   # refuse bad input before storing
     captured_at = _iso_date(args.at)
     ensure_company(db, company.slug, company.url)
     snapshot, _ = save_snapshot(db, config.snapshots, company=company.slug, body=body, source="file",
@@ -122,11 +137,9 @@ def cmd_diff(args) -> int:
     else:
         old = previous_version(db, new)
         if old is None:
-            from .errors import NotFound
             raise NotFound(f"{company.slug!r} has only one version up to {new.captured_at}; nothing to compare "
                            f"yet (run `policymon backfill {company.slug}` or `policymon import` another)")
-    _show_comparison(args, compare_versions(old, new, company=company.slug))
-    return 0
+    return _show_comparison(args, compare_versions(old, new, company=company.slug))
 
 
 def cmd_history(args) -> int:
@@ -135,6 +148,7 @@ def cmd_history(args) -> int:
     config, db = _open(args)
     company = config.company(args.company)
     out = Path(args.output) if args.format == "html" and args.output else None
+    written = []
 
     def report_name(old, new):
         """Each timeline row links to its comparison's report, written beside the timeline."""
@@ -143,18 +157,24 @@ def cmd_history(args) -> int:
         name = f"{out.stem}-{old.id}-{new.id}.html"
         target = out.with_name(name)
         if not target.exists():
-            target.write_text(render(compare_versions(old, new, company=company.slug), "html"), encoding="utf-8")
+            _write(target, render(compare_versions(old, new, company=company.slug), "html"))
+            written.append(target)
         return name
 
     rows = history_rows(db, company.slug, report_name if out else None)
     _emit(args, render_history(company.slug, rows, args.format))
+    if out and len(rows) > 1:
+        names = [p.name for p in written]
+        shown = ", ".join(names if len(names) <= 3 else [names[0], "…", names[-1]])
+        kept = len(rows) - 1 - len(written)
+        print(f"wrote {len(written)} comparison report{'s' if len(written) != 1 else ''} beside it"
+              + (f": {shown}" if names else "") + (f"; kept {kept} already there" if kept else ""), file=sys.stderr)
     return 0
 
 
 def _check_line(result) -> str:
-    if not result.ok:
-        retry = "; will retry" if result.transient else ""
-        return f"{result.company}: FAILED: {result.reason}{retry}"
+    if not result.ok:        # the reason says whether trying later may help; nothing here retries
+        return f"{result.company}: FAILED: {result.reason}"
     if result.outcome == "changed" and result.comparison_id is None:
         return f"{result.company}: first version #{result.version_id}"
     if result.outcome == "changed":
@@ -211,6 +231,9 @@ def cmd_eval(args) -> int:
     from .evaluate import evaluate, format_eval
     result = evaluate(Path(args.corpus))
     print(format_eval(result))
+    if args.min_f1 is not None and result.f1 < args.min_f1:
+        print(f"policymon: F1 {result.f1:.2f} is below --min-f1 {args.min_f1:g}", file=sys.stderr)
+        return EXPECTED_FAILURE
     return 0
 
 
@@ -221,9 +244,9 @@ def cmd_run(args) -> int:
     # it is installed, and numpy starts its BLAS threads), and a thread without the mask would
     # take SIGTERM's default action and kill the process.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
-    from .config import config_path
+    from .config import find_config
     from .daemon import run_daemon
-    return run_daemon(config_path(args.config), log_format=args.log_format)
+    return run_daemon(find_config(args.config)[0], log_format=args.log_format)
 
 
 def cmd_status(args) -> int:
@@ -237,7 +260,10 @@ def cmd_status(args) -> int:
 
 def cmd_alerts(args) -> int:
     from .alerts import list_alerts, render_alerts
-    _, db = _open(args, seed=False)
+    from .store import company_row
+    config, db = _open(args, seed=False)
+    if args.company and args.company not in config.companies and company_row(db, args.company) is None:
+        config.company(args.company)        # raises: unknown company, naming the configured ones
     _emit(args, render_alerts(list_alerts(db, args.company), args.format))
     return 0
 
@@ -272,50 +298,146 @@ def cmd_notify_test(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_init(args) -> int:
+    from .bundled import bundled_companies
+    from .config import config_template, find_config, user_config_path
+    from .errors import ConfigError
+    target = Path(args.path or args.config or os.environ.get("POLICYMON_CONFIG") or user_config_path())
+    if target.exists() and not args.force:
+        raise ConfigError(f"{target} already exists; keep it, pass --force to overwrite it, or give another PATH")
+    data = Path(args.data_dir).expanduser().absolute() if args.data_dir else None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(f"cannot create {target.parent}: {e.strerror}; give another PATH") from None
+    _write(target, config_template(bundled_companies(), data=data))
+    print(f"wrote {target}")
+    found = None
+    try:
+        found = find_config(None if args.path else args.config)[0]
+    except ConfigError:
+        pass
+    if found is not None and found.resolve() != target.resolve():
+        print(f"note: from here policymon reads {found} first; pass --config {target} "
+              f"or set POLICYMON_CONFIG={target}")
+    print("next: `policymon config check`, then `policymon diff reddit`")
+    return 0
+
+
+def _where(path: Path) -> str:
+    if path.is_dir():
+        return f"{path} ({sum(1 for p in path.rglob('*') if p.is_file()):,} files)"
+    if path.is_file():
+        return f"{path} ({path.stat().st_size:,} bytes)"
+    return f"{path} (not created yet; created on first use)"
+
+
+def cmd_config_check(args) -> int:
+    """Validate the config as start-up does and say where everything is."""
+    from .alerts.outbox import check_channel
+    from .bundled import bundled_companies
+    from .config import data_dir, find_config
+    from .errors import ConfigError
+    path, how = find_config(args.config)
+    config = load_config(path)
+    bundled = sorted(set(config.companies) & set(bundled_companies()))
+    off = [slug for slug, c in config.companies.items() if not config.wayback_for(c)]
+    lines = [f"config:    {path.absolute()} (found as {how})",
+             f"data dir:  {data_dir()} (the default for [storage] paths not set)",
+             f"database:  {_where(config.database)}",
+             f"snapshots: {_where(config.snapshots)}",
+             f"companies: {len(config.companies)} ({', '.join(config.companies) or 'none: add [companies.SLUG]'})"
+             + (f"; bundled history for {', '.join(bundled)}" if bundled else ""),
+             f"wayback:   " + (f"{config.wayback_endpoint}, {config.wayback_cdx_per_minute} CDX requests a minute"
+                              + (f"; off for {', '.join(off)}" if off else "")
+                              if config.wayback_enabled else "off ([wayback] enabled = false)")]
+    for channel in ("email", "webhook"):
+        if getattr(config, channel) is None:
+            lines.append(f"{channel + ':':<10} off (no [{channel}] table)")
+            continue
+        where = (f"{', '.join(config.email.to)} via {config.email.host}:{config.email.port} ({config.email.tls})"
+                 if channel == "email" else config.webhook.url)
+        try:
+            check_channel(config, channel)
+            lines.append(f"{channel + ':':<10} {where}")
+        except ConfigError as e:
+            lines.append(f"{channel + ':':<10} {where}; cannot deliver yet: {e}")
+    print("\n".join(lines))
+    print(f"{path}: OK")
+    return 0
+
+
 def _add_report_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=FORMATS, default="text")
-    p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
-    p.add_argument("--no-color", action="store_true", help="never colour the text output")
-    p.add_argument("--width", type=int, help="wrap text output at this many columns")
-    p.add_argument("--context", type=int, help="words of context kept around each change (text output)")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text (default; coloured in a terminal), markdown, html (one self-contained page) or json "
+                        "(docs/json-report.md)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--no-color", action="store_true", help="never colour the text output (also: NO_COLOR)")
+    p.add_argument("--width", type=int, metavar="N", help="wrap text output at N columns (default: the terminal's)")
+    p.add_argument("--context", type=int, metavar="N", help="words of context kept around each change (text output)")
+    p.add_argument("--exit-code", action="store_true",
+                   help="exit 1 when there is a material finding, 0 when there is none (as git diff --exit-code)")
+
+
+WHEN = "a date (2024-05-01), a version id or hash prefix from `policymon history`, 'latest' or 'previous'"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("policymon")
+    except PackageNotFoundError:
+        return "(not installed: run from a source folder)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policymon", description="Monitor privacy policies and say which changes matter.")
-    parser.add_argument("--config", help="path to config.toml (default ./config.toml or $POLICYMON_CONFIG)")
+    parser = argparse.ArgumentParser(
+        prog="policymon", description="Monitor privacy policies and say which changes matter.",
+        epilog="Exit codes: 0 success; 1 an expected failure (one line on stderr), a material finding with "
+               "--exit-code, or eval below --min-f1; 2 a usage error; 3 an internal error.")
+    parser.add_argument("--version", action="version", version=f"policymon {_version()}")
+    parser.add_argument("--config", metavar="PATH",
+                        help="config file (default: $POLICYMON_CONFIG, else the first of ./config.toml, "
+                             "~/.config/policymon/config.toml, /etc/policymon/config.toml)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("compare", help="compare two policy files (text, Markdown, HTML or PDF)")
-    p.add_argument("old")
-    p.add_argument("new")
+    p = sub.add_parser("compare", help="compare two policy files (text, Markdown, HTML or PDF)",
+                       description="Compare two policy files; no config or database needed.")
+    p.add_argument("old", help="the older version: a text, Markdown, HTML or PDF file")
+    p.add_argument("new", help="the newer version, in any of the same formats")
     _add_report_options(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("import", help="store a local file as a version of COMPANY")
-    p.add_argument("company")
-    p.add_argument("file")
-    p.add_argument("--at", help="capture date (ISO 8601); default now")
+    p.add_argument("company", help="a company of the config ([companies.COMPANY])")
+    p.add_argument("file", help="the policy as a text, Markdown, HTML or PDF file")
+    p.add_argument("--at", metavar="DATE", help="capture date (ISO 8601, e.g. 2024-05-01); default now")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("diff", help="compare two stored versions of COMPANY (default: the latest two)")
-    p.add_argument("company")
-    p.add_argument("--from", dest="from_", metavar="WHEN", help="date, version id, 'previous' or sha prefix")
-    p.add_argument("--to", metavar="WHEN", help="date, version id, 'latest' or sha prefix")
+    p.add_argument("company", help="a company of the config ([companies.COMPANY])")
+    p.add_argument("--from", dest="from_", metavar="WHEN", help=f"the older version: {WHEN}; default the one "
+                                                                "before --to")
+    p.add_argument("--to", metavar="WHEN", help=f"the newer version: {WHEN}; default 'latest'")
     _add_report_options(p)
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("history", help="list every stored version of COMPANY with what changed")
-    p.add_argument("company")
-    p.add_argument("--format", choices=("text", "json", "html"), default="text")
-    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.add_argument("company", help="a company of the config ([companies.COMPANY])")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text",
+                   help="text (default; with each version's id and hash), json, or html (a timeline)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE instead of stdout; with --format html each comparison's report is "
+                        "written beside it, as FILE-OLDID-NEWID.html")
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("check", help="fetch each company's policy now, store it and record what changed")
-    p.add_argument("companies", nargs="*", metavar="COMPANY", help="default: every configured company")
+    p.add_argument("companies", nargs="*", metavar="COMPANY", help="companies to check; default: every "
+                                                                  "configured company")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backfill", help="store COMPANY's past versions from the Wayback Machine")
-    p.add_argument("company")
+    p.add_argument("company", help="a company of the config ([companies.COMPANY])")
     p.add_argument("--from", dest="from_", metavar="DATE", help="first capture date (YYYY, YYYY-MM or YYYY-MM-DD)")
     p.add_argument("--to", metavar="DATE", help="last capture date (YYYY, YYYY-MM or YYYY-MM-DD)")
     p.set_defaults(func=cmd_backfill)
@@ -325,20 +447,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser("eval", help="score the classifier on a folder of labelled version pairs")
-    p.add_argument("corpus")
+    p.add_argument("corpus", help="a folder with one sub-folder per pair (docs/eval-format.md)")
+    p.add_argument("--min-f1", type=float, metavar="X", help="exit 1 when F1 is below X (e.g. 0.9)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("run", help="watch every company on its schedule and deliver alerts (the daemon)")
-    p.add_argument("--log-format", choices=("text", "json"), default="text", help="one line per event on stderr")
+    p.add_argument("--log-format", choices=("text", "json"), default="text",
+                   help="one line per event on stderr: text (default) or json for log collectors")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("status", help="each company's last check, next due time, failures and pending alerts")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("alerts", help="list alerts and the state of their e-mail and webhook deliveries")
     p.add_argument("--company", help="only this company's alerts")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     p.set_defaults(func=cmd_alerts)
 
     p = sub.add_parser("deliver", help="send the alert deliveries that are due (retries included)")
@@ -346,8 +470,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_deliver)
 
     p = sub.add_parser("notify-test", help="send a sample alert to check the e-mail or webhook set-up")
-    p.add_argument("channel", nargs="?", choices=("email", "webhook"), help="default: every configured channel")
+    p.add_argument("channel", nargs="?", choices=("email", "webhook"), help="email or webhook; default: every "
+                                                                            "configured channel")
     p.set_defaults(func=cmd_notify_test)
+
+    p = sub.add_parser("init", help="write a commented config file where policymon will find it",
+                       description="Write a commented config.toml: every setting with its default, the "
+                                   "companies with a bundled history and a live-only example.")
+    p.add_argument("path", nargs="?", help="where to write it; default: --config, $POLICYMON_CONFIG, else "
+                                           "~/.config/policymon/config.toml")
+    p.add_argument("--data-dir", metavar="DIR", help="keep the database and snapshots in DIR (written as absolute "
+                                                     "[storage] paths); default: the user data directory")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("config", help="check the config file and say where the config, database and snapshots are")
+    config_sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = config_sub.add_parser("check", help="validate the config as `policymon run` does at start-up and show "
+                                            "where everything is")
+    c.set_defaults(func=cmd_config_check)
 
     return parser
 
@@ -359,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except PolicymonError as e:
         print(f"policymon: {e}", file=sys.stderr)
-        return 1
+        return EXPECTED_FAILURE
     except KeyboardInterrupt:
         print("policymon: interrupted", file=sys.stderr)
         return 130
@@ -370,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"policymon: internal error: {type(e).__name__}: {e} (please report it; set POLICYMON_DEBUG=1 "
               f"for the traceback)", file=sys.stderr)
-        return 2
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 The folder holds one sub-folder per pair with old.* and new.* and either expected.json
 ({"material", "expect": [{"category", ...}]}) or labels.json ({"material", "findings":
 [{"category"}]}, optionally "required" / "also_acceptable" / "verdict_either" where two
-labellers differed). Scoring matches ../shared/tools/score.py: the predicted set is the
+labellers differed); docs/eval-format.md documents the format. The predicted set is the
 categories of material findings; precision, recall and F1 are micro-averaged over (pair,
 category); case accuracy is the share of pairs whose material yes/no is right. A meta.json
 with old_date/new_date gives the versions their capture dates, as stored history would.
@@ -122,7 +122,7 @@ def _labels(folder: Path) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise InputError(f"cannot read labels {path}: {e}; fix the JSON") from None
     if not isinstance(labels, dict) or "material" not in labels:
-        raise InputError(f"labels {path} need an object with \"material\"; see ../shared/corpus/README.md")
+        raise InputError(f"labels {path} need an object with \"material\"; see docs/eval-format.md")
     return labels
 
 

@@ -43,6 +43,7 @@ def history_rows(db, company: str, report_name=None) -> list[HistoryRow]:
         rows.append(HistoryRow(
             captured_at=version.captured_at, source=version.source, url=version.url, size=len(version.text),
             sections_changed=changed, findings=findings or (), version_id=version.id, technical=technical,
+            sha256=version.sha256,
             report=report_name(previous, version) if previous is not None and report_name else None))
         previous = version
     return rows

@@ -1,6 +1,8 @@
-"""Shared test set-up: the outbound-network guard, paths to the shared corpus."""
+"""Test set-up for every test: the outbound-network guard, the path to the labelled data in tests/data."""
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,13 +14,22 @@ import sitecustomize  # noqa: E402,F401  (installs the guard in this process)
 # Child Python processes (CLI runs, the daemon) load the same guard at start-up.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETGUARD), os.environ.get("PYTHONPATH")]))
 
+# The user's own data and config directories are never touched: platformdirs resolves the
+# default data directory and the user config file under this session's own folder (for child
+# processes too), and no $POLICYMON_CONFIG from the caller's shell leaks in.
+HOME = Path(tempfile.mkdtemp(prefix="policymon-tests-"))
+os.environ["XDG_DATA_HOME"] = str(HOME / "data")
+os.environ["XDG_CONFIG_HOME"] = str(HOME / "config")
+os.environ.pop("POLICYMON_CONFIG", None)
+
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = ROOT / "tests" / "data"      # seeds/, dev/, real-dev/, pairs/…: see tests/data/README.md
 
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.fail(f"shared corpus not found at {CORPUS}; clone policymon with ../shared beside it")
     return CORPUS
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(HOME, ignore_errors=True)

@@ -135,7 +135,7 @@ def test_empty_versions_align_to_nothing():
     assert align_sections([], []) == []
 
 
-# --- the labelled dev pairs (../shared/corpus), read through the real extractor ---
+# --- the labelled dev pairs (tests/data), read through the real extractor ---
 
 DEV_PAIRS = sorted(p.name for p in (CORPUS / "dev").iterdir() if p.is_dir())
 REAL_PAIRS = sorted(p.name for p in (CORPUS / "real-dev").iterdir() if p.is_dir())

@@ -167,6 +167,18 @@ def policymon(config_path, *args):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.parametrize("tables,companies,where", [
+    ({"wayback": {"enabled": False}}, {"acme": POLICY}, "[wayback] enabled = false"),
+    ({}, {"acme": {"url": POLICY, "wayback": False}}, "[companies.acme] wayback = false"),
+])
+def test_backfill_with_the_archive_turned_off_asks_nothing_and_says_why(tmp_path, site, tables, companies, where):
+    path = write_config(tmp_path, site, companies=companies, **tables)
+    proc = policymon(path, "backfill", "acme")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and err.count("\n") == 1 and where in err, err
+    assert site.wayback.cdx_queries == []
+
+
 def iso(timestamp):
     t = timestamp
     return f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}Z"

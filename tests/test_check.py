@@ -206,6 +206,15 @@ def test_cli_check_prints_a_line_per_company_and_exits_1_on_failure(tmp_path, si
     assert lines[0] == "acme: first version #1" and lines[1].startswith("gone: FAILED: HTTP 404")
 
 
+def test_cli_check_never_promises_a_retry_it_will_not_make(tmp_path, site):
+    site.route("/busy", Reply("slow down", status=429, headers={"Retry-After": "3600"}))
+    path = write_config(tmp_path, site, companies={"busy": site.url("/busy")})
+    proc = policymon(path, "check")
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and out.startswith("busy: FAILED:")
+    assert "will retry" not in out and out.rstrip().endswith("asks to wait 3600 s; try again later")
+
+
 def test_cli_check_of_an_unknown_company_is_one_line(tmp_path, site):
     path = write_config(tmp_path, site, companies={"acme": site.url("/privacy")})
     proc = policymon(path, "check", "nope")

@@ -1,4 +1,4 @@
-"""The classifier scored on labelled pairs: the shared corpus and our own pairs written in other
+"""The classifier scored on labelled pairs: the dev and real-dev corpus and our own pairs written in other
 companies' wording (tests/data/pairs), so rules are held to generalise beyond the corpus."""
 from pathlib import Path
 

@@ -8,7 +8,7 @@ from cli import assert_one_line_error, policymon
 from sites import write_config
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "corpus" / "dev"
+DEV = ROOT / "tests" / "data" / "dev"
 
 
 @pytest.fixture
@@ -18,9 +18,8 @@ def config(tmp_path) -> Path:
 
 @pytest.fixture
 def bundled_config(tmp_path) -> Path:
-    """The repository's bundled history, with a database of the test's own."""
-    return write_config(tmp_path, companies={"reddit": "https://www.reddit.com/policies/privacy-policy"},
-                        storage={"snapshots": str(ROOT / "snapshots")})
+    """A company with a bundled history, in a database and snapshots folder of the test's own."""
+    return write_config(tmp_path, companies={"reddit": "https://www.reddit.com/policies/privacy-policy"})
 
 
 def test_compare_json_follows_the_design_contract():
@@ -59,10 +58,86 @@ def test_compare_missing_file(tmp_path):
 
 
 @pytest.mark.parametrize("content,word", [(b"", "empty"), (b"\x00\x01\x02\xff" * 500, "binary")])
-def test_compare_refuses_empty_or_binary_input(tmp_path, content, word):
+def test_compare_refuses_empty_or_binary_input_naming_the_file(tmp_path, content, word):
     bad = tmp_path / "bad.bin"
     bad.write_bytes(content)
-    assert_one_line_error(policymon("compare", bad, DEV / "d20-webengage-identical/new.txt"), word)
+    assert_one_line_error(policymon("compare", DEV / "d20-webengage-identical/new.txt", bad), word, str(bad))
+
+
+def test_import_refuses_a_binary_file_naming_it(config, tmp_path):
+    bad = tmp_path / "scan.bin"
+    bad.write_bytes(b"\x00\x01\x02\xff" * 500)
+    assert_one_line_error(policymon("import", "acme", bad, config=config), str(bad), "binary")
+
+
+def test_compare_reports_name_the_two_files():
+    pair = DEV / "d06-webengage-notice-shortened"
+    old, new = pair / "old.txt", pair / "new.txt"
+    html = policymon("compare", old, new, "--format", "html").out
+    assert "<title>policy: policy changes old.txt → new.txt</title>" in html
+    assert "old · old.txt" in html and "new · new.txt" in html and "old · old<" not in html
+    text = policymon("compare", old, new).out
+    assert text.startswith("old.txt → new.txt:") and f"old: file, {old}" in text and f"new: file, {new}" in text
+    report = json.loads(policymon("compare", old, new, "--format", "json").out)
+    assert (report["old"]["url"], report["new"]["url"]) == (str(old), str(new))
+    markdown = policymon("compare", old, new, "--format", "markdown").out
+    assert f"- Old: undated, file, `{old}`" in markdown and "**old.txt** → **new.txt**" in markdown
+
+
+def test_version_is_printed():
+    result = policymon("--version")
+    assert result.code == 0 and result.out.strip() == "policymon 0.1.0"
+
+
+@pytest.mark.parametrize("args", [("compare",), ("nosuch",), ("diff", "acme", "--from")])
+def test_usage_errors_exit_2(args):
+    assert policymon(*args).code == 2
+
+
+def test_an_internal_error_exits_3_in_one_line(monkeypatch, capsys):
+    """A bug (here a command that raises something unexpected) is exit 3, never a usage error's 2."""
+    import monitor.cli
+
+    def broken(args):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(monitor.cli, "cmd_compare", broken)
+    assert monitor.cli.main(["compare", "a", "b"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: boom" in err and "POLICYMON_DEBUG" in err
+
+
+@pytest.mark.parametrize("pair,code", [("d06-webengage-notice-shortened", 1), ("d01-xmatters-reflow", 0),
+                                       ("d20-webengage-identical", 0)])
+def test_compare_exit_code_is_1_only_for_a_material_finding(pair, code):
+    old, new = DEV / pair / "old.txt", DEV / pair / "new.txt"
+    assert policymon("compare", old, new, "--exit-code").code == code
+    assert policymon("compare", old, new).code == 0
+
+
+def test_diff_exit_code_is_1_for_the_bundled_material_change(bundled_config):
+    result = policymon("diff", "reddit", "--exit-code", "--format", "json", config=bundled_config)
+    assert result.code == 1 and json.loads(result.out)["material"] is True
+
+
+def test_eval_exits_1_below_min_f1():
+    good = policymon("eval", DEV, "--min-f1", "0.9")
+    assert good.code == 0 and "f1=1.00" in good.out
+    low = policymon("eval", DEV, "--min-f1", "1.01")
+    assert low.code == 1 and "f1=1.00" in low.out
+    assert low.err.strip() == "policymon: F1 1.00 is below --min-f1 1.01"
+
+
+def test_every_argument_of_every_command_is_explained():
+    from monitor.cli import build_parser
+    parser = build_parser()
+    commands = [(name, sub) for action in parser._subparsers._group_actions
+                for name, sub in action.choices.items()]
+    commands += [(f"config {name}", sub) for name, sub in dict(commands)["config"]._subparsers._group_actions[0]
+                 .choices.items()]
+    unexplained = [f"{name} {a.dest}" for name, sub in commands for a in sub._actions
+                   if not a.help and a.dest not in ("help", "action")]
+    assert unexplained == []
+    assert "a version id or hash prefix" in " ".join(policymon("diff", "--help").out.split())
 
 
 def test_malformed_config_names_the_line(tmp_path):
@@ -109,7 +184,7 @@ def test_diff_works_offline_on_the_bundled_history(bundled_config):
     result = policymon("diff", "reddit", "--format", "json", config=bundled_config)
     assert result.code == 0, result.err
     report = json.loads(result.out)
-    manifest = json.loads((ROOT / "snapshots" / "bundled.json").read_text())
+    manifest = json.loads((ROOT / "monitor" / "bundled_history" / "bundled.json").read_text())
     dates = sorted(c["captured_at"] for c in manifest["captures"] if c["company"] == "reddit")
     assert [report["old"]["captured_at"], report["new"]["captured_at"]] == dates
     assert report["sections"]
@@ -136,6 +211,21 @@ def test_history_html_links_each_row_to_its_comparison_report(bundled_config, tm
     assert len(reports) == 1, "two versions make one comparison report"
     assert f'href="{reports[0]}"' in timeline.read_text(encoding="utf-8")
     assert "<ins>" in (timeline.parent / reports[0]).read_text(encoding="utf-8")
+    assert result.err.splitlines() == [f"wrote {timeline}", f"wrote 1 comparison report beside it: {reports[0]}"]
+    again = policymon("history", "reddit", "--format", "html", "-o", timeline, config=bundled_config)
+    assert again.err.splitlines()[1] == "wrote 0 comparison reports beside it; kept 1 already there"
+
+
+def test_history_text_shows_the_ids_and_hashes_diff_accepts(bundled_config):
+    import re
+    out = policymon("history", "reddit", config=bundled_config).out
+    rows = re.findall(r"^#(\d+)\s+([0-9a-f]{8})\s+(\d{4}-\d{2}-\d{2})", out, re.M)
+    assert [date for _, _, date in rows] == ["2025-10-03", "2026-01-15"]
+    (first_id, first_hash, _), (second_id, second_hash, _) = rows
+    assert f"policymon diff reddit --from {first_id} --to {second_hash}" in out
+    by_hash = json.loads(policymon("diff", "reddit", "--from", first_hash, "--to", second_id, "--format", "json",
+                                   config=bundled_config).out)
+    assert by_hash["old"]["sha256"].startswith(first_hash) and by_hash["new"]["id"] == int(second_id)
 
 
 def test_history_text_lists_every_version_with_its_findings(bundled_config):

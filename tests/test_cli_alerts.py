@@ -62,6 +62,18 @@ def test_alerts_company_option_filters(tmp_path):
     assert [a["company"] for a in alerts] == ["globex"]
 
 
+def test_alerts_of_an_unknown_company_is_an_error_naming_the_configured_ones(tmp_path):
+    path, _, _ = _recorded(tmp_path, companies=("acme",))
+    assert_one_line_error(policymon("alerts", "--company", "nosuch", config=path), "unknown company 'nosuch'", "acme")
+
+
+def test_alerts_of_a_company_since_taken_out_of_config_are_still_listed(tmp_path):
+    path, _, _ = _recorded(tmp_path, companies=("acme", "globex"))
+    path.write_text(path.read_text().replace("[companies.globex]", "[companies.initech]"))
+    result = policymon("alerts", "--company", "globex", "--format", "json", config=path)
+    assert result.code == 0 and [a["company"] for a in json.loads(result.out)] == ["globex"]
+
+
 def test_deliver_prints_counts_and_exits_0_when_a_delivery_will_be_retried(tmp_path, smtp, receiver):
     receiver.answer(500)
     path, _, _ = _recorded(tmp_path, email=smtp_settings(smtp.port), webhook={"url": receiver.url})

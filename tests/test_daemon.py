@@ -23,7 +23,7 @@ import pytest
 from mail import SmtpServer
 from sites import Reply, Site, write_config
 
-CASE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dev" / "d06-webengage-notice-shortened"
+CASE = Path(__file__).resolve().parent / "data" / "dev" / "d06-webengage-notice-shortened"
 INTERVAL = 2      # seconds between checks of a company
 WAIT = 30         # seconds any single expected event may take, at most
 ARCHIVED = "20200101000000"
@@ -275,17 +275,24 @@ def test_changed_config_file_is_reloaded_without_a_signal(tmp_path, servers):
         assert daemon.stop() == 0
 
 
-def test_malformed_config_on_reload_is_logged_and_the_old_one_kept(tmp_path, servers):
+@pytest.mark.parametrize("edit,problem", [
+    (lambda text: text + "\n[companies.broken\n", "not valid TOML"),
+    (lambda text: text.replace("interval = ", "intervall = "), "did you mean interval?"),
+    (lambda text: text.replace("workers = 2", "workers = 0"), "schedule.workers = 0 is too small"),
+])
+def test_invalid_config_on_reload_is_one_log_line_and_the_old_one_kept(tmp_path, servers, edit, problem):
+    """A reload validates as start-up and `policymon config check` do; the daemon keeps watching."""
     site, smtp = servers
     site.route("/acme", Reply(OLD))
     config = configure(tmp_path, site, smtp, {"acme": site.url("/acme")})
     daemon = Daemon(config)
     try:
         daemon.wait_checks("acme", 1)
-        config.write_text(config.read_text() + "\n[companies.broken\n")
+        config.write_text(edit(config.read_text()))
         failed = daemon.wait_for(action="reload", outcome="failed")
-        assert "not valid TOML" in failed["detail"] and "keeping the previous config" in failed["detail"]
+        assert problem in failed["detail"] and "keeping the previous config" in failed["detail"]
         before = len(daemon.checks("acme"))
         daemon.wait_checks("acme", before + 1)           # still watching with the old config
+        assert [e["outcome"] for e in daemon.events if e["action"] == "reload"] == ["failed"]
     finally:
         assert daemon.stop() == 0

@@ -132,6 +132,15 @@ def test_plan_backfills_new_companies_on_the_archive_worker_and_refreshes_the_ot
     assert jobs["archive:globex"].trigger.start_date == checked + timedelta(days=7)
 
 
+def test_plan_asks_the_archive_nothing_for_a_company_or_a_config_with_wayback_off(config):
+    daemon = Daemon(config)
+    config.path.write_text(config.path.read_text().replace('interval = "1d"', 'interval = "1d"\nwayback = false'))
+    jobs = {s.id for s in daemon.plan(load_config(config.path), now=NOW)}
+    assert "archive:globex" not in jobs and {"archive:acme", "check:globex"} <= jobs
+    config.path.write_text(config.path.read_text().replace('[wayback]', '[wayback]\nenabled = false'))
+    assert not [j for j in (s.id for s in daemon.plan(load_config(config.path), now=NOW)) if j.startswith("archive:")]
+
+
 def test_plan_refuses_a_bad_cron_before_changing_anything(config, tmp_path):
     daemon = Daemon(config)
     text = config.path.read_text().replace('cron = "30 6 * * 1"', 'cron = "at dawn"')

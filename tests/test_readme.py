@@ -13,8 +13,7 @@ def test_readme_diff_output_is_what_policymon_prints(tmp_path):
     block = re.search(r"```console\n\$ policymon (diff [^\n]+)\n(.*?)\n…\n```", readme, re.S)
     assert block, "README must open with a console block of `policymon diff`"
     command, shown = block.group(1).split(), block.group(2).splitlines()
-    config = write_config(tmp_path, companies={"reddit": "https://www.reddit.com/policies/privacy-policy"},
-                          storage={"snapshots": str(ROOT / "snapshots")})
+    config = write_config(tmp_path, companies={"reddit": "https://www.reddit.com/policies/privacy-policy"})
     result = policymon(*command, config=config)
     assert result.code == 0, result.err
     assert result.out.splitlines()[:len(shown)] == shown

@@ -7,25 +7,28 @@ from monitor.errors import InputError
 from monitor.model import Finding
 from monitor.report import HistoryRow, render_history
 from reportcases import HOSTILE, OLD_URL, Page, contact_finding, notice_finding, sharing_finding
+from reportschema import valid_history
 
 
 def rows() -> list[HistoryRow]:
     return [
-        HistoryRow("2019-03-01T10:00:00Z", "wayback", OLD_URL, size=12345, version_id=1),
+        HistoryRow("2019-03-01T10:00:00Z", "wayback", OLD_URL, size=12345, version_id=1, sha256="a1" * 32),
         HistoryRow("2021-05-02T00:00:00Z", "wayback", OLD_URL, size=12900, sections_changed=1,
-                   findings=(contact_finding(),), report="acme-1-2.html", version_id=2),
+                   findings=(contact_finding(),), report="acme-1-2.html", version_id=2, sha256="b2" * 32),
         HistoryRow("2024-06-01T08:00:00Z", "live", OLD_URL, size=14001, sections_changed=3,
-                   findings=(notice_finding(), sharing_finding()), report="acme-2-3.html", version_id=3),
+                   findings=(notice_finding(), sharing_finding()), report="acme-2-3.html", version_id=3,
+                   sha256="c3" * 32),
     ]
 
 
-def test_text_lists_one_line_per_version_with_date_source_size_and_changes():
+def test_text_lists_one_line_per_version_with_id_hash_date_source_size_and_changes():
     lines = render_history("acme", rows(), "text").splitlines()
     assert lines[0] == "acme: 3 versions from 2019-03-01 to 2024-06-01; 1 version with material findings"
-    version_lines = [l for l in lines if l[:4].isdigit()]
+    version_lines = [l for l in lines if l.startswith("#")]
     assert len(version_lines) == 3
     first, second, third = version_lines
-    assert first.split() == ["2019-03-01", "Wayback", "Machine", "12,345", "chars", "first", "version"]
+    assert first.split() == ["#1", "a1a1a1a1", "2019-03-01", "Wayback", "Machine", "12,345", "chars", "first",
+                             "version"]
     assert second.endswith("1 section changed")                 # a minor finding is not a headline
     assert third.endswith("3 sections changed; 2 material findings")
 
@@ -33,14 +36,16 @@ def test_text_lists_one_line_per_version_with_date_source_size_and_changes():
 def test_text_lists_material_findings_and_report_under_their_version():
     out = render_history("acme", rows(), "text")
     tail = out[out.index("2024-06-01  "):]
+    assert "\n" + " " * len("#3  c3c3c3c3  ") + " " * 12 + "HIGH   notice" in tail     # under its version
     assert "HIGH   notice, weaker — Advance notice" in tail and "MEDIUM sharing, weaker" in tail
     assert "report: acme-2-3.html" in tail
     assert "contact" not in out
 
 
 def test_json_gives_each_version_with_capture_link_and_material_findings():
-    doc = json.loads(render_history("acme", rows(), "json"))
+    doc = valid_history(json.loads(render_history("acme", rows(), "json")))
     assert doc["company"] == "acme" and [v["version_id"] for v in doc["versions"]] == [1, 2, 3]
+    assert doc["versions"][0]["sha256"] == "a1" * 32
     first, second, third = doc["versions"]
     assert first["capture_url"] == f"https://web.archive.org/web/20190301100000/{OLD_URL}"
     assert first["sections_changed"] is None and second["material"] is False and second["findings"] == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..bundled import seed_bundled_history
 from ..config import load_config
-from ..errors import ConfigError, PolicymonError
+from ..errors import PolicymonError
 from .lock import acquire_lock
 from .log import event, setup_logging
 from .scheduler import Daemon
@@ -51,9 +51,7 @@ def run_daemon(config_path, *, log_format: str = "text") -> int:
     """Run until SIGTERM or SIGINT; returns the exit code (0 after a graceful stop)."""
     path = Path(config_path)
     setup_logging(log_format)
-    config = load_config(path)
-    if config.workers < 1:
-        raise ConfigError(f"config: schedule.workers = {config.workers}; it must be at least 1")
+    config = load_config(path)        # the same validation as `policymon config check` and every reload
     lock = acquire_lock(config.database)
     previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)   # before any thread starts
     try:

@@ -120,6 +120,8 @@ class Daemon:
                                  "checks", basis))
             if late and company.cron:     # a cron company keeps its times and catches up once
                 specs.append(JobSpec(f"catch-up:{slug}", "run_check", (slug,), DateTrigger(start), "checks", basis))
+            if not config.wayback_for(company):
+                continue
             # No jitter here: the single Archive worker already spreads companies out.
             due = archive_due(config, parse_time(row.get("backfilled_at")), parse_time(row.get("wayback_checked_at")), now)
             if due <= now:

@@ -53,6 +53,8 @@ def _version_line(label: str, v: Version) -> str:
     link = capture_link(v.source, v.captured_at, v.url)
     if link:
         parts.append(_link("capture" if v.source == "wayback" else "page", link))
+    elif v.url:         # a file: its path
+        parts.append(f"`{v.url.replace('`', '')}`")
     return f"- {label}: " + ", ".join(parts)
 
 

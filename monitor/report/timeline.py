@@ -11,6 +11,8 @@ from .common import SOURCE_NAMES, capture_link, plural
 from .html import e, page, source_html
 from .text import ANSI, layout, words
 
+SHORT_HASH = 8      # hex digits of a version's hash shown in the text timeline, as git shows 7
+
 
 @dataclass(frozen=True)
 class HistoryRow:
@@ -24,6 +26,7 @@ class HistoryRow:
     report: str | None = None               # file name or path of the comparison report
     version_id: int | None = None
     technical: bool = False                 # a re-extraction: a technical upgrade, never an alert
+    sha256: str | None = None               # of the version's text; a prefix names it to `diff --from`
 
     @property
     def material(self) -> list[Finding]:
@@ -57,24 +60,32 @@ def history_text(company: str, rows: list[HistoryRow], *, color: bool = False, w
     lines = layout(words(_story(company, rows), "bold"), width=width, indent="", hang="  ", color=color)
     if rows:
         lines.append("")
-    for r in rows:
+    ids = [f"#{r.version_id}" if r.version_id is not None else "" for r in rows]
+    id_width = max(map(len, ids), default=0)
+    for r, ident in zip(rows, ids):
         date = (r.captured_at or "undated")[:10]
-        facts = f"{date:<10}  {SOURCE_NAMES.get(r.source, r.source):<15}  {r.size:>9,} chars "
+        name = f"{ident:<{id_width}}  {(r.sha256 or '')[:SHORT_HASH]:<{SHORT_HASH}}  " if id_width else ""
+        facts = f"{name}{date:<10}  {SOURCE_NAMES.get(r.source, r.source):<15}  {r.size:>9,} chars "
+        under = " " * (len(name) + 12)
         lines += layout([(facts, None, False)] + words(r.change_phrase(), "alert" if r.material and not r.technical else None),
-                        width=width, indent="", hang=" " * 12, color=color)
+                        width=width, indent="", hang=under, color=color)
         for f in r.material:
             head = [(f"{f.severity.upper():<6}", f.severity if f.severity in ANSI else None, False)]
             lines += layout(head + words(f"{f.category}, {f.direction} — {f.summary}"), width=width,
-                            indent=" " * 12, hang=" " * 19, color=color)
+                            indent=under, hang=under + " " * 7, color=color)
         if r.report:
-            lines += layout(words("report:", "dim") + words(r.report), width=None, indent=" " * 12, hang="",
+            lines += layout(words("report:", "dim") + words(r.report), width=None, indent=under, hang="",
                             color=color)
+    known = [r for r in rows if r.version_id is not None]
+    if len(known) > 1:
+        lines += ["", f"Compare any two: policymon diff {company} --from {known[0].version_id} --to "
+                      f"{(known[-1].sha256 or '')[:SHORT_HASH] or known[-1].version_id} (a version id, hash prefix or date)"]
     return "\n".join(lines) + "\n"
 
 
 def history_json(company: str, rows: list[HistoryRow]) -> dict:
     return {"company": company, "versions": [
-        {"version_id": r.version_id, "captured_at": r.captured_at, "source": r.source, "url": r.url,
+        {"version_id": r.version_id, "sha256": r.sha256, "captured_at": r.captured_at, "source": r.source, "url": r.url,
          "capture_url": r.capture_url, "size": r.size, "sections_changed": r.sections_changed,
          "technical": r.technical, "material": bool(r.material),
          "findings": [f.to_json() for f in r.material], "report": r.report}
