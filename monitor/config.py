@@ -45,6 +45,7 @@ class EmailConfig:
     password_env: str | None = None
     tls: str = "none"               # none | starttls | ssl
     timeout: float = 30.0
+    allow_plaintext_auth: bool = False  # send the password over a connection without TLS
 
     @property
     def password(self) -> str | None:
@@ -178,6 +179,7 @@ def parse_config(raw: dict, path: Path) -> Config:
             password_env=_get(e, "password_env", str, None, "email"),
             tls=tls,
             timeout=float(_get(e, "timeout", (int, float), 30.0, "email")),
+            allow_plaintext_auth=_get(e, "allow_plaintext_auth", bool, False, "email"),
         )
 
     webhook = None

@@ -3,11 +3,16 @@
 Policy text is untrusted (anyone can publish a policy containing markup), so every string that
 comes from a policy or a company is escaped in the HTML part. The Message-ID is derived from
 the alert's key, so a delivery repeated after a crash is recognisably the same message.
+
+Header values are built by `header_value`: no control character, and no `=?` that a mail
+parser could read as an RFC 2047 encoded word (one hiding a CR LF and a `Bcc:` line, say),
+so no text from a policy or a config can add a header.
 """
 from __future__ import annotations
 
 import hashlib
 import html
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -19,6 +24,14 @@ from ..errors import DeliveryError
 from .record import Alert
 
 _QUOTE_MAX = 600
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_WORD_JOINER = "\u2060"
+
+
+def header_value(text: str) -> str:
+    """`text` as one safe header line: controls become spaces, whitespace runs one space, and
+    '=?' is split by an invisible word joiner so it can never open an encoded word."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split()).replace("=?", "=" + _WORD_JOINER + "?")
 
 
 @dataclass(frozen=True)
@@ -45,22 +58,23 @@ def _version_label(v: dict) -> str:
 
 def _part(alert: Alert) -> _Part:
     p = alert.payload
+    key = f"Alert key: {alert.key}"
     if alert.kind == "material":
         n = len(p["findings"])
         return _Part(
             heading=f"{alert.company} changed its privacy policy: {n} material finding{'s' * (n != 1)}, "
                     f"highest severity {alert.severity}.",
-            facts=(f"Before: {_version_label(p['old'])}", f"After: {_version_label(p['new'])}"),
+            facts=(f"Before: {_version_label(p['old'])}", f"After: {_version_label(p['new'])}", key),
             findings=tuple(p["findings"]), command_label="Full report", command=p["report"])
     if alert.kind == "failing":
         return _Part(
             heading=f"policymon could not fetch {alert.company}'s privacy policy {p['failures']} times in a row.",
             facts=(f"URL: {p['url']}", f"Last error: {p['reason'] or 'unknown'}",
-                   "Checks continue; you will hear once when it can be fetched again."),
+                   "Checks continue; you will hear once when it can be fetched again.", key),
             findings=(), command_label="Check history", command=p["history"])
     return _Part(
         heading=f"policymon can fetch {alert.company}'s privacy policy again.",
-        facts=(f"URL: {p['url']}", f"Failing since: {p['failing_since']}"),
+        facts=(f"URL: {p['url']}", f"Failing since: {p['failing_since']}", key),
         findings=(), command_label="Check history", command=p["history"])
 
 
@@ -103,15 +117,18 @@ def _html(title: str, parts: list[_Part]) -> str:
             f"<body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
-def _message(subject: str, key: str, parts: list[_Part], config: EmailConfig) -> EmailMessage:
+def _message(subject: str, key: str, parts: list[_Part], config: EmailConfig,
+             alert_keys: list[str] | None = None) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = " ".join(subject.split())
-    msg["From"] = config.sender
-    msg["To"] = ", ".join(config.to)
+    msg["Subject"] = header_value(subject)
+    msg["From"] = header_value(config.sender)
+    msg["To"] = header_value(", ".join(config.to))
     msg["Date"] = formatdate(usegmt=True)
-    domain = config.sender.rpartition("@")[2] or "policymon"
+    domain = re.sub(r"[^A-Za-z0-9.-]", "", config.sender.rpartition("@")[2]) or "policymon"
     msg["Message-ID"] = f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{domain}>"
-    msg["X-Policymon-Delivery"] = key
+    msg["X-Policymon-Delivery"] = header_value(key)
+    if alert_keys:
+        msg["X-Policymon-Alerts"] = header_value(" ".join(alert_keys))
     msg.set_content(_text(parts))
     msg.add_alternative(_html(subject, parts), subtype="html")
     return msg
@@ -121,13 +138,14 @@ def alert_message(alert: Alert, config: EmailConfig) -> EmailMessage:
     return _message(alert.subject, alert.key, [_part(alert)], config)
 
 
-def digest_message(alerts: list[Alert], config: EmailConfig) -> EmailMessage:
-    """One e-mail for many alerts, so a busy run does not flood the inbox."""
+def digest_message(alerts: list[Alert], key: str, config: EmailConfig) -> EmailMessage:
+    """One e-mail for many alerts, so a busy run does not flood the inbox. `key` is the digest's
+    own (kept in the outbox, so a resend after a crash is the same message); each alert's key is
+    in the X-Policymon-Alerts header and beside the alert in the text."""
     companies = sorted({a.company for a in alerts})
-    key = "digest:" + hashlib.sha256("\n".join(sorted(a.key for a in alerts)).encode()).hexdigest()[:16]
     subject = (f"[policymon] {len(alerts)} alerts for {len(companies)} companies: "
                f"{', '.join(companies[:6])}{', …' if len(companies) > 6 else ''}")
-    return _message(subject, key, [_part(a) for a in alerts], config)
+    return _message(subject, key, [_part(a) for a in alerts], config, [a.key for a in alerts])
 
 
 def send_message(config: EmailConfig, message: EmailMessage) -> None:

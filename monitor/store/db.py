@@ -141,8 +141,16 @@ def _m2_delivery_claims(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN claimed_by TEXT")
 
 
+def _m3_alert_per_comparison(db: sqlite_utils.Database) -> None:
+    """One material alert per comparison (a change that repeats an earlier one is a new
+    comparison, so it alerts again), and the digest e-mail a delivery was first claimed for,
+    so a digest retried after a crash goes out with the same key and the same alerts."""
+    db.execute("CREATE UNIQUE INDEX alerts_material_comparison ON alerts(comparison_id) WHERE kind = 'material'")
+    db.execute("ALTER TABLE deliveries ADD COLUMN digest_key TEXT")
+
+
 # Append-only: a migration, once released, is never edited; add a new one instead.
-MIGRATIONS = [_m1_core, _m2_delivery_claims]
+MIGRATIONS = [_m1_core, _m2_delivery_claims, _m3_alert_per_comparison]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
