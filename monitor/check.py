@@ -155,6 +155,8 @@ class BackfillResult:
     already_stored: int = 0             # stored by an earlier run: no download at all
     rejected: int = 0                   # archived pages that are not a policy (error, challenge…)
     failed: int = 0                     # downloads that failed; the next run tries them again
+    invalid: int = 0                    # CDX rows with an impossible timestamp or URL, never stored
+    first_invalid: str | None = None    # what was wrong with the first of them
     new_versions: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -194,6 +196,10 @@ def backfill(config: Config, db, slug: str, *, start: str | None = None, end: st
     by_digest: dict[str, tuple[str, str | None]] = {}    # digest → (snapshot file, content type)
     accepted: set[str] = set()                           # texts known to be the policy
     for capture in client.list_captures(company.url, start=start, end=end):
+        if capture.invalid:
+            result.invalid += 1
+            result.first_invalid = result.first_invalid or capture.invalid
+            continue
         result.listed += 1
         known = stored.get((capture.original, capture.captured_at))
         if known:

@@ -188,6 +188,9 @@ def cmd_backfill(args) -> int:
         result = backfill(config, db, args.company, start=args.from_, end=args.to, progress=progress)
     finally:
         progress.close()
+    if result.invalid:
+        print(f"policymon: refused {result.invalid} CDX row(s) that cannot be a capture (first: "
+              f"{result.first_invalid}); the rest of the history was stored", file=sys.stderr)
     if result.failed:
         print(f"policymon: {result.failed} capture(s) could not be downloaded (first: {result.errors[0]}); "
               f"run the backfill again to retry them", file=sys.stderr)

@@ -238,7 +238,8 @@ class Daemon:
             if result is not None:
                 event(action, "partial" if result.failed else "ok", company=slug, duration=time.monotonic() - started,
                       detail=f"{result.listed} listed, {result.downloaded} downloaded, {result.new_versions} new "
-                             f"versions, {result.failed} failed" + (f": {result.errors[0]}" if result.errors else ""),
+                             f"versions, {result.failed} failed, {result.invalid} invalid CDX rows refused"
+                             + (f": {result.errors[0]}" if result.errors else ""),
                       level=logging.WARNING if result.failed else logging.INFO)
             if first and (result is None or result.failed):
                 self._retry_archive(slug, min(ARCHIVE_RETRY, config.wayback_refresh))
