@@ -103,7 +103,8 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
     etag, last_modified = _validators(db, slug, company.url)
     try:
         fetched = fetch_live(company.url, etag=etag, last_modified=last_modified, user_agent=config.user_agent,
-                             timeout=config.fetch_timeout, max_bytes=config.max_page_bytes)
+                             timeout=config.fetch_timeout, max_bytes=config.max_page_bytes,
+                             redirect_hosts=config.redirect_hosts)
     except FetchError as e:
         return _record_check(db, config, started, CheckResult(
             slug, "failed", reason=str(e), transient=e.transient,

@@ -78,6 +78,7 @@ class Config:
     user_agent: str = "policymon/0.1 (+https://github.com/policymon/policymon)"
     fetch_timeout: float = 30.0
     max_page_bytes: int = 10 * 1024 * 1024
+    redirect_hosts: tuple[str, ...] = ()   # hosts a policy URL may redirect to besides its own site
     min_severity: str = "medium"
     max_failures: int = 3
     max_attempts: int = 8
@@ -112,6 +113,15 @@ def _get(table: dict, name: str, kind, default, key: str):
         want = " or ".join(k.__name__ for k in kinds)
         raise ConfigError(f"config: {key}.{name} must be {want}, got {value!r}")
     return value
+
+
+def _hosts(values: list) -> tuple[str, ...]:
+    """[fetch] redirect_hosts: bare host names ('legal.acme-group.com'); each covers its subdomains."""
+    for v in values:
+        if not isinstance(v, str) or not re.fullmatch(r"[A-Za-z0-9.-]+", v) or "." not in v.strip("."):
+            raise ConfigError(f"config: fetch.redirect_hosts entry {v!r} is not a host name; write e.g. "
+                              f"redirect_hosts = [\"legal.example.com\"]")
+    return tuple(v.lower().strip(".") for v in values)
 
 
 def _resolve(base: Path, value: str) -> Path:
@@ -230,6 +240,7 @@ def parse_config(raw: dict, path: Path) -> Config:
         user_agent=_get(fetch, "user_agent", str, Config.user_agent, "fetch"),
         fetch_timeout=parse_duration(fetch.get("timeout", 30), "fetch.timeout"),
         max_page_bytes=_get(fetch, "max_bytes", int, 10 * 1024 * 1024, "fetch"),
+        redirect_hosts=_hosts(_get(fetch, "redirect_hosts", list, [], "fetch")),
         min_severity=min_sev,
         max_failures=_get(alerts, "max_failures", int, 3, "alerts"),
         max_attempts=_get(alerts, "max_attempts", int, 8, "alerts"),

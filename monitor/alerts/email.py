@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
+from .. import net
 from ..config import EmailConfig
 from ..errors import DeliveryError
 from .record import Alert
@@ -148,40 +149,71 @@ def digest_message(alerts: list[Alert], key: str, config: EmailConfig) -> EmailM
     return _message(subject, key, [_part(a) for a in alerts], config, [a.key for a in alerts])
 
 
+class _SMTP(smtplib.SMTP):
+    """smtplib with its socket under the current net.Deadline (greeting, TLS and all)."""
+
+    def _get_socket(self, host, port, timeout):
+        sock = super()._get_socket(host, port, timeout)
+        net.watch_current(sock)
+        return sock
+
+
+class _SMTPSSL(smtplib.SMTP_SSL, _SMTP):
+    """SMTP_SSL wraps the socket _SMTP watched, so the TLS handshake is under the deadline too."""
+
+
 def send_message(config: EmailConfig, message: EmailMessage) -> None:
-    """Hand `message` to the SMTP server; any failure is a transient DeliveryError naming the server."""
+    """Hand `message` to the SMTP server within config.timeout in all, however slowly the server
+    drips its replies; any failure is a transient DeliveryError naming the server."""
     where = f"SMTP server {config.host}:{config.port}"
+    deadline = net.Deadline(config.timeout)
     try:
-        if config.tls == "ssl":
-            smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
-                                    context=ssl.create_default_context())
-        else:
-            smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
-        with smtp:
-            if config.tls == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-            password = config.password
-            if config.username and password:
-                smtp.login(config.username, password)
-            smtp.send_message(message, from_addr=config.sender, to_addrs=list(config.to))
-    except smtplib.SMTPAuthenticationError as e:
-        raise DeliveryError(f"{where} refused the login of {config.username!r} ({_reply(e)}); check email.username "
-                            f"and the password in ${config.password_env}") from None
-    except smtplib.SMTPNotSupportedError:
-        raise DeliveryError(f"{where} does not offer STARTTLS; set email.tls to \"ssl\" or \"none\"") from None
-    except smtplib.SMTPRecipientsRefused as e:
-        refused = ", ".join(f"{addr} ({_reply_of(code, text)})" for addr, (code, text) in e.recipients.items())
-        raise DeliveryError(f"{where} refused every recipient: {refused}; check email.to") from None
-    except smtplib.SMTPResponseException as e:
-        raise DeliveryError(f"{where} answered {_reply(e)}") from None
-    except ssl.SSLError as e:
-        detail = getattr(e, "verify_message", None) or e.reason or e
-        raise DeliveryError(f"TLS with {where} failed ({detail}); check email.tls and the server's "
-                            f"certificate") from None
-    except TimeoutError:
-        raise DeliveryError(f"{where} did not answer within {config.timeout:g}s") from None
+        with deadline:
+            _converse(config, message)
+    except smtplib.SMTPServerDisconnected:
+        if deadline.expired:
+            raise DeliveryError(f"{where} did not finish within {config.timeout:g}s") from None
+        raise DeliveryError(f"{where} closed the connection") from None
     except (OSError, smtplib.SMTPException) as e:
-        raise DeliveryError(f"cannot reach {where}: {getattr(e, 'strerror', None) or e}") from None
+        if deadline.expired:
+            raise DeliveryError(f"{where} did not finish within {config.timeout:g}s") from None
+        raise _error(where, config, e) from None
+
+
+def _converse(config: EmailConfig, message: EmailMessage) -> None:
+    if config.tls == "ssl":
+        smtp = _SMTPSSL(config.host, config.port, timeout=config.timeout, context=ssl.create_default_context())
+    else:
+        smtp = _SMTP(config.host, config.port, timeout=config.timeout)
+    with smtp:                          # QUIT on the way out; a lost goodbye changes nothing
+        if config.tls == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        password = config.password
+        if config.username and password:
+            if config.tls == "none" and not config.allow_plaintext_auth:     # check_channel says why
+                raise DeliveryError("refusing to send the SMTP password without TLS; set email.tls")
+            smtp.login(config.username, password)
+        smtp.send_message(message, from_addr=config.sender, to_addrs=list(config.to))
+
+
+def _error(where: str, config: EmailConfig, e: Exception) -> DeliveryError:
+    """The DeliveryError for what smtplib raised."""
+    if isinstance(e, smtplib.SMTPAuthenticationError):
+        return DeliveryError(f"{where} refused the login of {config.username!r} ({_reply(e)}); check "
+                             f"email.username and the password in ${config.password_env}")
+    if isinstance(e, smtplib.SMTPNotSupportedError):
+        return DeliveryError(f"{where} does not offer STARTTLS; set email.tls to \"ssl\" or \"none\"")
+    if isinstance(e, smtplib.SMTPRecipientsRefused):
+        refused = ", ".join(f"{addr} ({_reply_of(code, text)})" for addr, (code, text) in e.recipients.items())
+        return DeliveryError(f"{where} refused every recipient: {refused}; check email.to")
+    if isinstance(e, smtplib.SMTPResponseException):
+        return DeliveryError(f"{where} answered {_reply(e)}")
+    if isinstance(e, ssl.SSLError):
+        detail = getattr(e, "verify_message", None) or e.reason or e
+        return DeliveryError(f"TLS with {where} failed ({detail}); check email.tls and the server's certificate")
+    if isinstance(e, TimeoutError):
+        return DeliveryError(f"{where} did not answer within {config.timeout:g}s")
+    return DeliveryError(f"cannot reach {where}: {getattr(e, 'strerror', None) or e}")
 
 
 def _reply_of(code: int, text: bytes | str) -> str:

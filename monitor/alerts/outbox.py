@@ -265,8 +265,7 @@ def deliver_pending(db: sqlite_utils.Database, config: Config, *, now: datetime 
         if _attempt(db, config, loose, clock(), digest, report, digest=True):
             report.digests += 1
         loose = []
-    for d in due:
-        if not d.digest_key and (d in loose or d.channel == "webhook"):
-            _attempt(db, config, [d], clock(),
-                     lambda alerts, _key, ch=d.channel: send_alert(config, ch, alerts[0]), report)
+    for d in loose + [d for d in due if d.channel == "webhook"]:     # e-mails never wait behind a webhook
+        _attempt(db, config, [d], clock(), lambda alerts, _key, ch=d.channel: send_alert(config, ch, alerts[0]),
+                 report)
     return report

@@ -18,6 +18,7 @@ from ..errors import FetchError, InputError
 from . import http
 
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+_ARCHIVE_ONLY = http.Redirects(same="host")      # the Archive redirects between its own captures only
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -97,7 +98,8 @@ class WaybackClient:
 
     def _get(self, url: str, limiter: http.RateLimiter) -> http.Response:
         return http.get(url, user_agent=self.user_agent, timeout=self.timeout, max_bytes=self.max_bytes,
-                        retries=self.retries, backoff=self.backoff, limiter=limiter, sleep=self._sleep)
+                        retries=self.retries, backoff=self.backoff, limiter=limiter, sleep=self._sleep,
+                        redirects=_ARCHIVE_ONLY)
 
     def _cdx_page(self, params: dict) -> tuple[list[Capture], str | None]:
         url = f"{self.endpoint}/cdx/search/cdx?{urllib.parse.urlencode(params)}"
