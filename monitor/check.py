@@ -14,7 +14,8 @@ from functools import cached_property
 from .alerts.record import alert_for_comparison, alert_for_fetch
 from .config import CompanyConfig, Config
 from .errors import FetchError, InputError
-from .extract import extract, page_problem
+from .extract import OverBudget, extract, page_problem
+from .extract.formats import is_pdf
 from .fetch import Capture, RateLimited, WaybackClient, fetch_live
 from .history import record_comparison
 from .model import Snapshot, sha256_text
@@ -83,9 +84,12 @@ def _policy_text(config: Config, company: CompanyConfig, body: bytes, content_ty
     page never extracts to a real policy's text."""
     try:
         text = extract(body, content_type, selector=company.selector, max_bytes=config.max_page_bytes)
+    except OverBudget as e:
+        return None, str(e)             # reading it again to judge it would cost as much again
     except InputError as e:
         return None, page_problem(body, content_type, status) or str(e)
-    if sha256_text(text) not in accepted:
+    if sha256_text(text) not in accepted and not (is_pdf(body) and (status or 200) < 400):
+        # A PDF that extracted is a policy document: page_problem would only read it again.
         problem = page_problem(body, content_type, status)
         if problem:
             return None, problem
