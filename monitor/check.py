@@ -19,8 +19,8 @@ from .extract.formats import is_pdf
 from .fetch import Capture, RateLimited, WaybackClient, fetch_live
 from .history import record_comparison
 from .model import Snapshot, sha256_text
-from .store import (add_version, ensure_company, previous_version, read_snapshot_file,
-                    save_snapshot, snapshots, utcnow, versions, write)
+from .store import (ensure_company, previous_version, read_snapshot_file, referenced_paths, snapshots,
+                    store_capture, sweep, utcnow, versions, write)
 
 _TRANSIENT_STATUS = (408, 425, 429)
 
@@ -129,13 +129,12 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
             slug, "failed", reason=f"{problem} at {fetched.final_url}", transient=transient))
     captured_at = utcnow()
     with write(db):
-        snapshot, _ = save_snapshot(db, config.snapshots, company=slug, body=fetched.body, source="live",
-                                    url=company.url, captured_at=captured_at, http_status=fetched.status,
-                                    content_type=fetched.content_type, final_url=fetched.final_url,
-                                    etag=fetched.etag, last_modified=fetched.last_modified)
-        version, created = add_version(db, slug, text, captured_at=captured_at, source="live", url=company.url,
-                                       snapshot_id=snapshot.id)
-        result = CheckResult(slug, "changed" if created else "unchanged", snapshot_id=snapshot.id,
+        stored = store_capture(db, config.snapshots, company=slug, body=fetched.body, text=text, source="live",
+                               url=company.url, captured_at=captured_at, http_status=fetched.status,
+                               content_type=fetched.content_type, final_url=fetched.final_url,
+                               etag=fetched.etag, last_modified=fetched.last_modified)
+        version, created = stored.version, stored.created
+        result = CheckResult(slug, "changed" if created else "unchanged", snapshot_id=stored.snapshot.id,
                              version_id=version.id)
         previous = previous_version(db, version) if created else None
         if previous is not None:
@@ -143,6 +142,14 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
             result.material = bool(db.execute("SELECT material FROM comparisons WHERE id = ?",
                                               [result.comparison_id]).fetchone()[0])
         return _record_check(db, config, started, result)
+
+
+def sweep_snapshots(config: Config, db) -> tuple[int, int]:
+    """Remove what killed writers left under [storage] snapshots: `.tmp-*` files and snapshot
+    files no row references (older than an hour; the bundled history's files stay). Returns
+    (temporary files, orphans) removed."""
+    from .bundled import bundled_paths
+    return sweep(config.snapshots, lambda: referenced_paths(db), keep=bundled_paths(config), lock=lambda: write(db))
 
 
 def check_all(config: Config, db, slugs: list[str] | None = None) -> list[CheckResult]:
@@ -171,16 +178,13 @@ def _store_capture(config: Config, db, company: CompanyConfig, capture: Capture,
     """Snapshot plus (if it is a policy) version, in one transaction; returns (snapshot, version
     created), where None means the archived page is not a policy."""
     text, _ = _policy_text(config, company, body, content_type, 200, accepted)
-    with write(db):
-        snapshot, _ = save_snapshot(db, config.snapshots, company=company.slug, body=body, source="wayback",
-                                    url=capture.original, captured_at=capture.captured_at, http_status=200,
-                                    content_type=content_type, final_url=final_url)
-        if text is None:
-            return snapshot, None
-        _, created = add_version(db, company.slug, text, captured_at=capture.captured_at, source="wayback",
-                                 url=capture.original, snapshot_id=snapshot.id)
+    stored = store_capture(db, config.snapshots, company=company.slug, body=body, text=text, source="wayback",
+                           url=capture.original, captured_at=capture.captured_at, http_status=200,
+                           content_type=content_type, final_url=final_url)
+    if text is None:
+        return stored.snapshot, None
     accepted.add(sha256_text(text))
-    return snapshot, created
+    return stored.snapshot, stored.created
 
 
 def backfill(config: Config, db, slug: str, *, start: str | None = None, end: str | None = None,
