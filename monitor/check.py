@@ -81,15 +81,16 @@ def _policy_text(config: Config, company: CompanyConfig, body: bytes, content_ty
 
     page_problem costs as much as extract, so it is skipped when the text is one already
     accepted as a policy (most fetches of a page that did not change): a challenge or error
-    page never extracts to a real policy's text."""
+    page never extracts to a real policy's text. A PDF that extracted is a policy document
+    (page_problem would only read it again), and a page over an extraction budget is not
+    read again to be judged."""
     try:
         text = extract(body, content_type, selector=company.selector, max_bytes=config.max_page_bytes)
     except OverBudget as e:
-        return None, str(e)             # reading it again to judge it would cost as much again
+        return None, str(e)
     except InputError as e:
         return None, page_problem(body, content_type, status) or str(e)
     if sha256_text(text) not in accepted and not (is_pdf(body) and (status or 200) < 400):
-        # A PDF that extracted is a policy document: page_problem would only read it again.
         problem = page_problem(body, content_type, status)
         if problem:
             return None, problem

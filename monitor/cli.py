@@ -79,9 +79,11 @@ def _open(args, *, seed: bool = True, readonly: bool = False):
         if not (seed and unseeded(config, db)):
             return config, db
         try:
-            db = open_db(config.database)
+            writable = open_db(config.database)
         except StoreError:
             return config, db           # a read-only store without the bundled history: read what it has
+        db.conn.close()
+        db = writable
     else:
         db = open_db(config.database)
     if seed:

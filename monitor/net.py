@@ -34,7 +34,6 @@ class Deadline:
     """A point in time after which the sockets used under this deadline are shut down."""
 
     def __init__(self, seconds: float, guard: Callable[[str], None] | None = None):
-        self.seconds = seconds
         self.at = time.monotonic() + seconds
         self.guard = guard              # called with each peer address; raises to refuse it
         self.expired = False

@@ -167,16 +167,16 @@ class Redirects:
         """Why `target` is refused as a redirect from `origin`, or None."""
         o, t = urllib.parse.urlsplit(origin), urllib.parse.urlsplit(target)
         if t.scheme not in ("http", "https") or not t.hostname:
-            return "not an http(s) URL"
+            return "which is not an http(s) URL"
         host = t.hostname.lower().rstrip(".")
         listed = any(host == a or host.endswith("." + a) for a in self.allow)
         if not listed:
             same = host == (o.hostname or "").lower().rstrip(".") if self.same == "host" \
                 else _site(host) == _site(o.hostname or "")
             if not same:
-                return f"another {'host' if self.same == 'host' else 'site'} than {o.hostname}"
+                return f"on another {'host' if self.same == 'host' else 'site'} than {o.hostname}"
             if _port(t) not in (_port(o), 80 if t.scheme == "http" else 443):
-                return f"another port ({_port(t)}) than {o.hostname}'s"
+                return f"on another port ({_port(t)}) than {o.hostname}'s"
         return None
 
 
@@ -228,7 +228,7 @@ def _attempt(url: str, *, user_agent: str, timeout: float, max_bytes: int,
                                      f"final address", reason="redirect loop")
                 why = redirects.problem(url, target)
                 if why:
-                    raise _refused(url, target, f"on {why}")
+                    raise _refused(url, target, why)
                 chain.append(current)
                 current = target
                 deadline.guard = _internal_guard(url, target, any(map(net.internal_address, origin_peers)))
