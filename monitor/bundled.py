@@ -2,7 +2,7 @@
 
 The files are ordinary content-addressed snapshots, installed with the code as package data so
 `policymon diff reddit` works from any install; seeding copies them into the user's snapshots
-folder by the same path as any other capture: snapshot row, then version.
+folder by the same path as any other capture (`store_capture`).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from importlib.resources import files
 from .config import Config
 from .errors import PolicymonError
 from .extract import extract
-from .store import add_version, ensure_company, save_snapshot
+from .store import ensure_company, store_capture
 
 HISTORY = files(__package__) / "bundled_history"
 MANIFEST = HISTORY / "bundled.json"
@@ -30,20 +30,21 @@ def bundled_companies() -> dict[str, str]:
     return {slug: c["url"] for slug, c in _manifest()["companies"].items()}
 
 
+def unseeded(config: Config, db) -> list[dict]:
+    """Bundled captures of configured companies that the store does not hold yet (a read only)."""
+    known = {(r["company"], r["sha256"]) for r in db.query("SELECT company, sha256 FROM snapshots")}
+    return [c for c in _manifest()["captures"]
+            if c["company"] in config.companies and (c["company"], c["sha256"]) not in known]
+
+
 def seed_bundled_history(config: Config, db) -> int:
     """Store each bundled capture of a configured company not yet stored; returns how many."""
-    captures = _manifest()["captures"]
-    known = {(r["company"], r["sha256"]) for r in db.query("SELECT company, sha256 FROM snapshots")}
     added = 0
-    for c in captures:
-        company = config.companies.get(c["company"])
-        if company is None or (c["company"], c["sha256"]) in known:
-            continue
+    for c in unseeded(config, db):
+        company = config.companies[c["company"]]
         body = (HISTORY / c["sha256"][:2] / c["sha256"]).read_bytes()
         ensure_company(db, company.slug, company.url)
-        snapshot, _ = save_snapshot(db, config.snapshots, company=company.slug, body=body, source=c["source"],
-                                    url=c["url"], captured_at=c["captured_at"], content_type=c["content_type"])
-        add_version(db, company.slug, extract(body, c["content_type"]), captured_at=c["captured_at"],
-                    source=c["source"], url=c["url"], snapshot_id=snapshot.id)
+        store_capture(db, config.snapshots, company=company.slug, body=body, text=extract(body, c["content_type"]),
+                      source=c["source"], url=c["url"], captured_at=c["captured_at"], content_type=c["content_type"])
         added += 1
     return added

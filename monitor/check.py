@@ -14,12 +14,13 @@ from functools import cached_property
 from .alerts.record import alert_for_comparison, alert_for_fetch
 from .config import CompanyConfig, Config
 from .errors import ConfigError, FetchError, InputError
-from .extract import extract, page_problem
+from .extract import OverBudget, extract, page_problem
+from .extract.formats import is_pdf
 from .fetch import Capture, RateLimited, WaybackClient, fetch_live
 from .history import record_comparison
 from .model import Snapshot, sha256_text
-from .store import (add_version, ensure_company, previous_version, read_snapshot_file,
-                    save_snapshot, snapshots, utcnow, versions, write)
+from .store import (ensure_company, previous_version, read_snapshot_file, referenced_paths, snapshots,
+                    store_capture, sweep, utcnow, versions, write)
 
 _TRANSIENT_STATUS = (408, 425, 429)
 
@@ -80,12 +81,16 @@ def _policy_text(config: Config, company: CompanyConfig, body: bytes, content_ty
 
     page_problem costs as much as extract, so it is skipped when the text is one already
     accepted as a policy (most fetches of a page that did not change): a challenge or error
-    page never extracts to a real policy's text."""
+    page never extracts to a real policy's text. A PDF that extracted is a policy document
+    (page_problem would only read it again), and a page over an extraction budget is not
+    read again to be judged."""
     try:
         text = extract(body, content_type, selector=company.selector, max_bytes=config.max_page_bytes)
+    except OverBudget as e:
+        return None, str(e)
     except InputError as e:
         return None, page_problem(body, content_type, status) or str(e)
-    if sha256_text(text) not in accepted:
+    if sha256_text(text) not in accepted and not (is_pdf(body) and (status or 200) < 400):
         problem = page_problem(body, content_type, status)
         if problem:
             return None, problem
@@ -103,7 +108,8 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
     etag, last_modified = _validators(db, slug, company.url)
     try:
         fetched = fetch_live(company.url, etag=etag, last_modified=last_modified, user_agent=config.user_agent,
-                             timeout=config.fetch_timeout, max_bytes=config.max_page_bytes)
+                             timeout=config.fetch_timeout, max_bytes=config.max_page_bytes,
+                             redirect_hosts=config.redirect_hosts)
     except FetchError as e:
         return _record_check(db, config, started, CheckResult(
             slug, "failed", reason=str(e), transient=e.transient,
@@ -124,13 +130,12 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
             slug, "failed", reason=f"{problem} at {fetched.final_url}", transient=transient))
     captured_at = utcnow()
     with write(db):
-        snapshot, _ = save_snapshot(db, config.snapshots, company=slug, body=fetched.body, source="live",
-                                    url=company.url, captured_at=captured_at, http_status=fetched.status,
-                                    content_type=fetched.content_type, final_url=fetched.final_url,
-                                    etag=fetched.etag, last_modified=fetched.last_modified)
-        version, created = add_version(db, slug, text, captured_at=captured_at, source="live", url=company.url,
-                                       snapshot_id=snapshot.id)
-        result = CheckResult(slug, "changed" if created else "unchanged", snapshot_id=snapshot.id,
+        stored = store_capture(db, config.snapshots, company=slug, body=fetched.body, text=text, source="live",
+                               url=company.url, captured_at=captured_at, http_status=fetched.status,
+                               content_type=fetched.content_type, final_url=fetched.final_url,
+                               etag=fetched.etag, last_modified=fetched.last_modified)
+        version, created = stored.version, stored.created
+        result = CheckResult(slug, "changed" if created else "unchanged", snapshot_id=stored.snapshot.id,
                              version_id=version.id)
         previous = previous_version(db, version) if created else None
         if previous is not None:
@@ -138,6 +143,13 @@ def check_company(config: Config, db, slug: str) -> CheckResult:
             result.material = bool(db.execute("SELECT material FROM comparisons WHERE id = ?",
                                               [result.comparison_id]).fetchone()[0])
         return _record_check(db, config, started, result)
+
+
+def sweep_snapshots(config: Config, db) -> tuple[int, int]:
+    """Remove what killed writers left under [storage] snapshots: `.tmp-*` files and snapshot
+    files no row references (older than an hour; the bundled history's files stay). Returns
+    (temporary files, orphans) removed."""
+    return sweep(config.snapshots, lambda: referenced_paths(db), lock=lambda: write(db))
 
 
 def check_all(config: Config, db, slugs: list[str] | None = None) -> list[CheckResult]:
@@ -155,6 +167,8 @@ class BackfillResult:
     already_stored: int = 0             # stored by an earlier run: no download at all
     rejected: int = 0                   # archived pages that are not a policy (error, challenge…)
     failed: int = 0                     # downloads that failed; the next run tries them again
+    invalid: int = 0                    # CDX rows with an impossible timestamp or URL, never stored
+    first_invalid: str | None = None    # what was wrong with the first of them
     new_versions: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -164,16 +178,13 @@ def _store_capture(config: Config, db, company: CompanyConfig, capture: Capture,
     """Snapshot plus (if it is a policy) version, in one transaction; returns (snapshot, version
     created), where None means the archived page is not a policy."""
     text, _ = _policy_text(config, company, body, content_type, 200, accepted)
-    with write(db):
-        snapshot, _ = save_snapshot(db, config.snapshots, company=company.slug, body=body, source="wayback",
-                                    url=capture.original, captured_at=capture.captured_at, http_status=200,
-                                    content_type=content_type, final_url=final_url)
-        if text is None:
-            return snapshot, None
-        _, created = add_version(db, company.slug, text, captured_at=capture.captured_at, source="wayback",
-                                 url=capture.original, snapshot_id=snapshot.id)
+    stored = store_capture(db, config.snapshots, company=company.slug, body=body, text=text, source="wayback",
+                           url=capture.original, captured_at=capture.captured_at, http_status=200,
+                           content_type=content_type, final_url=final_url)
+    if text is None:
+        return stored.snapshot, None
     accepted.add(sha256_text(text))
-    return snapshot, created
+    return stored.snapshot, stored.created
 
 
 def backfill(config: Config, db, slug: str, *, start: str | None = None, end: str | None = None,
@@ -198,6 +209,10 @@ def backfill(config: Config, db, slug: str, *, start: str | None = None, end: st
     by_digest: dict[str, tuple[str, str | None]] = {}    # digest → (snapshot file, content type)
     accepted: set[str] = set()                           # texts known to be the policy
     for capture in client.list_captures(company.url, start=start, end=end):
+        if capture.invalid:
+            result.invalid += 1
+            result.first_invalid = result.first_invalid or capture.invalid
+            continue
         result.listed += 1
         known = stored.get((capture.original, capture.captured_at))
         if known:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -80,15 +81,39 @@ def cmd_compare(args) -> int:
     return _show_comparison(args, compare_versions(old, new))
 
 
-def _open(args, *, seed: bool = True):
-    """Config and store; `seed` loads the bundled history for commands that read versions."""
-    from .bundled import seed_bundled_history
+def _open(args, *, seed: bool = True, readonly: bool = False):
+    """Config and store; `seed` loads the bundled history for commands that read versions.
+    `readonly` (status, alerts, diff, history) opens an existing store for reading only, so
+    those commands work on a read-only database; only a store that still lacks bundled history
+    it could hold is opened for writing, to seed it, and only if it can be."""
+    from .bundled import seed_bundled_history, unseeded
     from .store import open_db
+    from .store.db import StoreError
     config = load_config(args.config)
-    db = open_db(config.database)
+    if readonly and config.database.is_file():
+        db = open_db(config.database, readonly=True)
+        if not (seed and unseeded(config, db)):
+            return config, db
+        try:
+            writable = open_db(config.database)
+        except StoreError:
+            return config, db           # a read-only store without the bundled history: read what it has
+        db.conn.close()
+        db = writable
+    else:
+        db = open_db(config.database)
     if seed:
         seed_bundled_history(config, db)
     return config, db
+
+
+def _sweep(config, db) -> None:
+    """Before a command that stores captures: clear what killed runs left under snapshots/."""
+    from .check import sweep_snapshots
+    temporary, orphans = sweep_snapshots(config, db)
+    if temporary or orphans:
+        print(f"policymon: removed {temporary} unfinished and {orphans} unreferenced snapshot file(s) left by "
+              f"interrupted runs", file=sys.stderr)
 
 
 def _iso_date(value: str | None) -> str:
@@ -104,24 +129,22 @@ def _iso_date(value: str | None) -> str:
 
 
 def cmd_import(args) -> int:
-    from .store import add_version, ensure_company, save_snapshot
+    from .history import record_comparison
+    from .store import ensure_company, previous_version, store_capture, write
     config, db = _open(args)
     company = config.company(args.company)
     body = _read_file(args.file)
     text = _extract_file(args.file, body, company.selector)   # refuse bad input before storing
     captured_at = _iso_date(args.at)
     ensure_company(db, company.slug, company.url)
-    snapshot, _ = save_snapshot(db, config.snapshots, company=company.slug, body=body, source="file",
-                                url=Path(args.file).name, captured_at=captured_at)
-    version, created = add_version(db, company.slug, text, captured_at=captured_at, source="file",
-                                   url=snapshot.url, snapshot_id=snapshot.id)
-    if created:
-        from .history import record_comparison
-        from .store import previous_version
-        before = previous_version(db, version)
+    with write(db):                     # the capture and its comparison together, or neither
+        stored = store_capture(db, config.snapshots, company=company.slug, body=body, text=text, source="file",
+                               url=Path(args.file).name, captured_at=captured_at)
+        version = stored.version
+        before = previous_version(db, version) if stored.created else None
         if before is not None:
             record_comparison(db, before, version, company.slug)
-    print(f"{company.slug}: {'stored new version' if created else 'text unchanged; kept version'} "
+    print(f"{company.slug}: {'stored new version' if stored.created else 'text unchanged; kept version'} "
           f"#{version.id} ({version.sha256[:12]}) captured {version.captured_at}")
     return 0
 
@@ -129,7 +152,7 @@ def cmd_import(args) -> int:
 def cmd_diff(args) -> int:
     from .compare import compare_versions
     from .store import find_version, previous_version
-    config, db = _open(args)
+    config, db = _open(args, readonly=True)
     company = config.company(args.company)
     new = find_version(db, company.slug, args.to or "latest")
     if args.from_:
@@ -145,7 +168,7 @@ def cmd_diff(args) -> int:
 def cmd_history(args) -> int:
     from .history import history_rows
     from .report import render_history
-    config, db = _open(args)
+    config, db = _open(args, readonly=True)
     company = config.company(args.company)
     out = Path(args.output) if args.format == "html" and args.output else None
     written = []
@@ -188,6 +211,7 @@ def cmd_check(args) -> int:
     from .alerts import deliver_pending
     from .check import check_all
     config, db = _open(args)
+    _sweep(config, db)
     results = check_all(config, db, args.companies or None)
     for result in results:
         print(_check_line(result))
@@ -203,11 +227,15 @@ def cmd_backfill(args) -> int:
     from .check import backfill
     from .progress import BackfillProgress
     config, db = _open(args)
+    _sweep(config, db)
     progress = BackfillProgress()
     try:
         result = backfill(config, db, args.company, start=args.from_, end=args.to, progress=progress)
     finally:
         progress.close()
+    if result.invalid:
+        print(f"policymon: refused {result.invalid} CDX row(s) that cannot be a capture (first: "
+              f"{result.first_invalid}); the rest of the history was stored", file=sys.stderr)
     if result.failed:
         print(f"policymon: {result.failed} capture(s) could not be downloaded (first: {result.errors[0]}); "
               f"run the backfill again to retry them", file=sys.stderr)
@@ -252,7 +280,7 @@ def cmd_run(args) -> int:
 def cmd_status(args) -> int:
     from .daemon.lock import daemon_pid
     from .daemon.status import company_status, render_status
-    config, db = _open(args, seed=False)
+    config, db = _open(args, seed=False, readonly=True)
     rows = company_status(config, db)
     print(render_status(rows, daemon_pid(config.database), args.format))
     return 0
@@ -261,7 +289,7 @@ def cmd_status(args) -> int:
 def cmd_alerts(args) -> int:
     from .alerts import list_alerts, render_alerts
     from .store import company_row
-    config, db = _open(args, seed=False)
+    config, db = _open(args, seed=False, readonly=True)
     if args.company and args.company not in config.companies and company_row(db, args.company) is None:
         config.company(args.company)        # raises: unknown company, naming the configured ones
     _emit(args, render_alerts(list_alerts(db, args.company), args.format))
@@ -506,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except sqlite3.Error as e:      # a fault met after opening (a disk that filled up meanwhile, say)
+        from .store import database_problem
+        print(f"policymon: {database_problem(e)}", file=sys.stderr)
+        return 1
     except Exception as e:      # a bug, not bad input: still one line, with a way to see more
         if os.environ.get("POLICYMON_DEBUG"):
             raise

@@ -33,6 +33,7 @@ DEFAULT_USER_AGENT = "policymon/0.1 (+https://github.com/policymon/policymon)"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _URL = re.compile(r"^https?://[^\s/]+", re.I)
+_HOST = re.compile(r"[A-Za-z0-9.-]+")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.I)
 _UNIT_SECONDS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -108,7 +109,7 @@ class Key:
     """One setting: where it lives, what it accepts, its default and what it is for."""
     table: str                      # "schedule", or "companies.*" for every company's table
     name: str
-    kind: str                       # str | int | bool | duration | url | path | env | addresses | choice | cron
+    kind: str                       # str | int | bool | duration | url | path | env | addresses | hosts | choice | cron
     default: object = None          # None: unset unless given (optional, or `required`)
     help: str = ""
     attr: str | None = None         # the field it fills; default: name
@@ -126,7 +127,9 @@ class Key:
         return f"{table or self.table}.{self.name}"
 
     def shown(self):
-        return self.default if self.default is not None else self.example
+        """What `policymon init` writes (commented out) and error messages suggest: the example
+        where there is one (tls = "starttls" rather than the default "none"), else the default."""
+        return self.example if self.example is not None else self.default
 
     def range_text(self) -> str:
         fmt = _seconds_text if self.kind == "duration" else lambda n: f"{n:g}"
@@ -141,12 +144,12 @@ class Key:
     def parse(self, value, where: str):
         """The typed value, or ConfigError naming `where` and the fix."""
         fix = f"; e.g. {self.name} = {_toml(self.shown())}" if self.shown() is not None else ""
-        kinds = {"int": (int,), "bool": (bool,), "addresses": (list, str)}.get(self.kind, (str,))
+        kinds = {"int": (int,), "bool": (bool,), "addresses": (list, str), "hosts": (list,)}.get(self.kind, (str,))
         if self.kind == "duration":
             value = parse_duration(value, where)
         elif isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            want = {"int": "a whole number", "bool": "true or false", "addresses": "a list of addresses"}.get(
-                self.kind, "a string")
+            want = {"int": "a whole number", "bool": "true or false", "addresses": "a list of addresses",
+                    "hosts": "a list of host names"}.get(self.kind, "a string")
             raise ConfigError(f"{where} = {_toml(value)} must be {want}{fix}")
         if self.kind in ("int", "duration"):
             low = self.minimum is not None and value < self.minimum
@@ -164,6 +167,11 @@ class Key:
             value = (value,) if isinstance(value, str) else tuple(value)
             if not value or not all(isinstance(a, str) and "@" in a for a in value):
                 raise ConfigError(f"{where} must list at least one e-mail address{fix}")
+        elif self.kind == "hosts":
+            for host in value:
+                if not isinstance(host, str) or not _HOST.fullmatch(host) or "." not in host.strip("."):
+                    raise ConfigError(f"{where} entry {_toml(host)} is not a host name{fix}")
+            value = tuple(h.lower().strip(".") for h in value)
         elif self.kind == "cron":
             cron_trigger(value, where)
         elif self.kind in ("str", "path") and not value.strip():
@@ -200,6 +208,8 @@ KEYS: tuple[Key, ...] = (
     Key("fetch", "max_bytes", "int", 10 * 1024 * 1024, "refuse pages larger than this many bytes (10 MiB)",
         attr="max_page_bytes", minimum=1024),
     Key("fetch", "user_agent", "str", DEFAULT_USER_AGENT, "sent with every request; say how to reach you"),
+    Key("fetch", "redirect_hosts", "hosts", (), "hosts a policy URL may also redirect to, besides its own site "
+        "and subdomains", example=["legal.example-group.com"]),
 
     Key("alerts", "min_severity", "choice", "medium", "alert on material findings at or above this severity",
         choices=("high", "medium", "low")),
@@ -210,13 +220,17 @@ KEYS: tuple[Key, ...] = (
         "digest e-mail", minimum=0),
 
     Key("email", "host", "str", "localhost", "SMTP server"),
-    Key("email", "port", "int", 25, "SMTP port (25, 587 for starttls, 465 for ssl)", minimum=1, maximum=65535),
+    Key("email", "port", "int", 25, "SMTP port (25, 587 for starttls, 465 for ssl)", minimum=1, maximum=65535,
+        example=587),
     Key("email", "from", "str", "policymon@localhost", "sender address", attr="sender"),
     Key("email", "to", "addresses", help="recipients", required=True, example=["privacy@example.com"]),
-    Key("email", "tls", "choice", "none", "connection security", choices=("none", "starttls", "ssl")),
+    Key("email", "tls", "choice", "none", "connection security; none only for a local relay without a login",
+        choices=("none", "starttls", "ssl"), example="starttls"),
     Key("email", "username", "str", help="SMTP login, with password_env", example="policymon"),
     Key("email", "password_env", "env", help="environment variable holding the SMTP password",
         example="POLICYMON_SMTP_PASSWORD"),
+    Key("email", "allow_plaintext_auth", "bool", False, "true sends the password over a connection without TLS "
+        "(tls = \"none\"): avoid"),
     Key("email", "timeout", "duration", "30s", "give up on the SMTP server after this long", minimum=0.1, maximum=3600),
 
     Key("webhook", "url", "url", help="receiver; a Slack incoming-webhook URL works too", required=True,
@@ -288,6 +302,7 @@ class EmailConfig:
     tls: str                        # none | starttls | ssl
     username: str | None
     password_env: str | None
+    allow_plaintext_auth: bool      # send the password over a connection without TLS
     timeout: float
 
     @property
@@ -322,6 +337,7 @@ class Config:
     fetch_timeout: float
     max_page_bytes: int
     user_agent: str
+    redirect_hosts: tuple[str, ...]     # hosts a policy URL may redirect to besides its own site
     min_severity: str
     max_failures: int
     max_attempts: int

@@ -29,17 +29,23 @@ def _findings(db, comparison_id: int) -> tuple[Finding, ...]:
 
 
 def history_rows(db, company: str, report_name=None) -> list[HistoryRow]:
-    """One row per version; `report_name(old, new)` names each comparison's report, if any."""
+    """One row per version; `report_name(old, new)` names each comparison's report, if any.
+    Reads only: a pair whose comparison was never stored (history from before comparisons were
+    kept) is compared in memory, so this works on a read-only database."""
     rows: list[HistoryRow] = []
     previous: Version | None = None
     for version in versions(db, company):
         changed = findings = None
         technical = False
         if previous is not None:
-            cid = record_comparison(db, previous, version, company)
-            row = next(db.query("SELECT sections_changed, technical FROM comparisons WHERE id = ?", [cid]))
-            changed, technical = row["sections_changed"], bool(row["technical"])
-            findings = _findings(db, cid)
+            stored = comparison_row(db, previous.id, version.id)
+            if stored is not None:
+                changed, technical = stored["sections_changed"], bool(stored["technical"])
+                findings = _findings(db, stored["id"])
+            else:
+                comparison = compare_versions(previous, version, company=company)
+                changed = sum(1 for c in comparison.changes if c.status != "unchanged")
+                findings = comparison.findings
         rows.append(HistoryRow(
             captured_at=version.captured_at, source=version.source, url=version.url, size=len(version.text),
             sections_changed=changed, findings=findings or (), version_id=version.id, technical=technical,

@@ -9,7 +9,9 @@ import time
 def backfill_line(result) -> str:
     return (f"{result.company}: {result.listed} listed, {result.downloaded} downloaded, "
             f"{result.skipped_duplicate} duplicate, {result.already_stored} already stored, "
-            f"{result.rejected} not a policy, {result.failed} failed; {result.new_versions} new versions")
+            f"{result.rejected} not a policy, {result.failed} failed"
+            f"{f', {result.invalid} invalid CDX rows refused' if result.invalid else ''}; "
+            f"{result.new_versions} new versions")
 
 
 class BackfillProgress:

@@ -41,8 +41,8 @@ def test_alert_key_names_company_and_both_versions(db, config):
     cid = store_comparison(db, "acme", [finding()])
     alert_for_comparison(db, config, cid)
     [alert] = list_alerts(db)
-    old, new = alert.payload["old"]["sha256"], alert.payload["new"]["sha256"]
-    assert alert.key == f"material:acme:{old}:{new}"
+    old, new = alert.payload["old"], alert.payload["new"]
+    assert alert.key == f"material:acme:{old['id']}-{new['id']}:{old['sha256'][:16]}:{new['sha256'][:16]}"
 
 
 def test_recording_the_same_comparison_twice_keeps_one_alert(db, config):

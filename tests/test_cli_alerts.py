@@ -126,7 +126,8 @@ def test_no_secret_in_output_errors_logs_or_database(tmp_path, receiver, secrets
     receiver.answer(500, 500, 500)
     try:
         path, db, config = _recorded(
-            tmp_path, email=smtp_settings(server.port, username="alerts", password_env="PM_SMTP_PASSWORD"),
+            tmp_path, email=smtp_settings(server.port, username="alerts", password_env="PM_SMTP_PASSWORD",
+                                    allow_plaintext_auth=True),
             webhook={"url": receiver.url, "secret_env": "PM_WEBHOOK_SECRET"})
         outputs = [policymon("deliver", config=path)]
         with caplog.at_level(logging.DEBUG):

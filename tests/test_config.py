@@ -83,7 +83,7 @@ def test_malformed_toml_names_the_line(tmp_path):
 
 
 @pytest.mark.parametrize("text,fragments", [
-    ('[email]\nport = "25"\nto = ["a@b.c"]\n', ["email.port", "whole number", "port = 25"]),
+    ('[email]\nport = "25"\nto = ["a@b.c"]\n', ["email.port", "whole number", "port = 587"]),
     ("[schedule]\ninterval = 0.001\n", ["schedule.interval", "too small", "at least 1s", 'interval = "6h"']),
     ('[schedule]\ninterval = "0s"\n', ["schedule.interval", "at least 1s"]),
     ("[schedule]\nworkers = 0\n", ["schedule.workers = 0", "1 to 64", "workers = 4"]),

@@ -83,7 +83,8 @@ def test_login_uses_the_password_from_the_environment(tmp_path, monkeypatch):
     server = SmtpServer(credentials=("alerts", PASSWORD)).start()
     try:
         monkeypatch.setenv("PM_SMTP_PASSWORD", PASSWORD)
-        _, _, report = _deliver(tmp_path, server, username="alerts", password_env="PM_SMTP_PASSWORD")
+        _, _, report = _deliver(tmp_path, server, username="alerts", password_env="PM_SMTP_PASSWORD",
+                                allow_plaintext_auth=True)
     finally:
         server.stop()
     assert report.sent == 1 and server.logins == [("alerts", PASSWORD)]
@@ -94,7 +95,8 @@ def test_refused_login_is_retried_and_the_error_omits_the_password(tmp_path, mon
     server = SmtpServer(credentials=("alerts", "the-right-one")).start()
     try:
         monkeypatch.setenv("PM_SMTP_PASSWORD", PASSWORD)
-        db, _, report = _deliver(tmp_path, server, username="alerts", password_env="PM_SMTP_PASSWORD")
+        db, _, report = _deliver(tmp_path, server, username="alerts", password_env="PM_SMTP_PASSWORD",
+                                 allow_plaintext_auth=True)
     finally:
         server.stop()
     [delivery] = list_alerts(db)[0].deliveries

@@ -3,22 +3,36 @@
 Policy text is untrusted (anyone can publish a policy containing markup), so every string that
 comes from a policy or a company is escaped in the HTML part. The Message-ID is derived from
 the alert's key, so a delivery repeated after a crash is recognisably the same message.
+
+Header values are built by `header_value`: no control character, and no `=?` that a mail
+parser could read as an RFC 2047 encoded word (one hiding a CR LF and a `Bcc:` line, say),
+so no text from a policy or a config can add a header.
 """
 from __future__ import annotations
 
 import hashlib
 import html
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
+from .. import net
 from ..config import EmailConfig
 from ..errors import DeliveryError
 from .record import Alert
 
 _QUOTE_MAX = 600
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_WORD_JOINER = "\u2060"
+
+
+def header_value(text: str) -> str:
+    """`text` as one safe header line: controls become spaces, whitespace runs one space, and
+    '=?' is split by an invisible word joiner so it can never open an encoded word."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split()).replace("=?", "=" + _WORD_JOINER + "?")
 
 
 @dataclass(frozen=True)
@@ -45,22 +59,23 @@ def _version_label(v: dict) -> str:
 
 def _part(alert: Alert) -> _Part:
     p = alert.payload
+    key = f"Alert key: {alert.key}"
     if alert.kind == "material":
         n = len(p["findings"])
         return _Part(
             heading=f"{alert.company} changed its privacy policy: {n} material finding{'s' * (n != 1)}, "
                     f"highest severity {alert.severity}.",
-            facts=(f"Before: {_version_label(p['old'])}", f"After: {_version_label(p['new'])}"),
+            facts=(f"Before: {_version_label(p['old'])}", f"After: {_version_label(p['new'])}", key),
             findings=tuple(p["findings"]), command_label="Full report", command=p["report"])
     if alert.kind == "failing":
         return _Part(
             heading=f"policymon could not fetch {alert.company}'s privacy policy {p['failures']} times in a row.",
             facts=(f"URL: {p['url']}", f"Last error: {p['reason'] or 'unknown'}",
-                   "Checks continue; you will hear once when it can be fetched again."),
+                   "Checks continue; you will hear once when it can be fetched again.", key),
             findings=(), command_label="Check history", command=p["history"])
     return _Part(
         heading=f"policymon can fetch {alert.company}'s privacy policy again.",
-        facts=(f"URL: {p['url']}", f"Failing since: {p['failing_since']}"),
+        facts=(f"URL: {p['url']}", f"Failing since: {p['failing_since']}", key),
         findings=(), command_label="Check history", command=p["history"])
 
 
@@ -103,15 +118,18 @@ def _html(title: str, parts: list[_Part]) -> str:
             f"<body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
-def _message(subject: str, key: str, parts: list[_Part], config: EmailConfig) -> EmailMessage:
+def _message(subject: str, key: str, parts: list[_Part], config: EmailConfig,
+             alert_keys: list[str] | None = None) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = " ".join(subject.split())
-    msg["From"] = config.sender
-    msg["To"] = ", ".join(config.to)
+    msg["Subject"] = header_value(subject)
+    msg["From"] = header_value(config.sender)
+    msg["To"] = header_value(", ".join(config.to))
     msg["Date"] = formatdate(usegmt=True)
-    domain = config.sender.rpartition("@")[2] or "policymon"
+    domain = re.sub(r"[^A-Za-z0-9.-]", "", config.sender.rpartition("@")[2]) or "policymon"
     msg["Message-ID"] = f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{domain}>"
-    msg["X-Policymon-Delivery"] = key
+    msg["X-Policymon-Delivery"] = header_value(key)
+    if alert_keys:
+        msg["X-Policymon-Alerts"] = header_value(" ".join(alert_keys))
     msg.set_content(_text(parts))
     msg.add_alternative(_html(subject, parts), subtype="html")
     return msg
@@ -121,49 +139,81 @@ def alert_message(alert: Alert, config: EmailConfig) -> EmailMessage:
     return _message(alert.subject, alert.key, [_part(alert)], config)
 
 
-def digest_message(alerts: list[Alert], config: EmailConfig) -> EmailMessage:
-    """One e-mail for many alerts, so a busy run does not flood the inbox."""
+def digest_message(alerts: list[Alert], key: str, config: EmailConfig) -> EmailMessage:
+    """One e-mail for many alerts, so a busy run does not flood the inbox. `key` is the digest's
+    own (kept in the outbox, so a resend after a crash is the same message); each alert's key is
+    in the X-Policymon-Alerts header and beside the alert in the text."""
     companies = sorted({a.company for a in alerts})
-    key = "digest:" + hashlib.sha256("\n".join(sorted(a.key for a in alerts)).encode()).hexdigest()[:16]
     subject = (f"[policymon] {len(alerts)} alerts for {len(companies)} companies: "
                f"{', '.join(companies[:6])}{', …' if len(companies) > 6 else ''}")
-    return _message(subject, key, [_part(a) for a in alerts], config)
+    return _message(subject, key, [_part(a) for a in alerts], config, [a.key for a in alerts])
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib with its socket under the current net.Deadline (greeting, TLS and all)."""
+
+    def _get_socket(self, host, port, timeout):
+        sock = super()._get_socket(host, port, timeout)
+        net.watch_current(sock)
+        return sock
+
+
+class _SMTPSSL(smtplib.SMTP_SSL, _SMTP):
+    """SMTP_SSL wraps the socket _SMTP watched, so the TLS handshake is under the deadline too."""
 
 
 def send_message(config: EmailConfig, message: EmailMessage) -> None:
-    """Hand `message` to the SMTP server; any failure is a transient DeliveryError naming the server."""
+    """Hand `message` to the SMTP server within config.timeout in all, however slowly the server
+    drips its replies; any failure is a transient DeliveryError naming the server."""
     where = f"SMTP server {config.host}:{config.port}"
+    deadline = net.Deadline(config.timeout)
     try:
-        if config.tls == "ssl":
-            smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
-                                    context=ssl.create_default_context())
-        else:
-            smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
-        with smtp:
-            if config.tls == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-            password = config.password
-            if config.username and password:
-                smtp.login(config.username, password)
-            smtp.send_message(message, from_addr=config.sender, to_addrs=list(config.to))
-    except smtplib.SMTPAuthenticationError as e:
-        raise DeliveryError(f"{where} refused the login of {config.username!r} ({_reply(e)}); check email.username "
-                            f"and the password in ${config.password_env}") from None
-    except smtplib.SMTPNotSupportedError:
-        raise DeliveryError(f"{where} does not offer STARTTLS; set email.tls to \"ssl\" or \"none\"") from None
-    except smtplib.SMTPRecipientsRefused as e:
-        refused = ", ".join(f"{addr} ({_reply_of(code, text)})" for addr, (code, text) in e.recipients.items())
-        raise DeliveryError(f"{where} refused every recipient: {refused}; check email.to") from None
-    except smtplib.SMTPResponseException as e:
-        raise DeliveryError(f"{where} answered {_reply(e)}") from None
-    except ssl.SSLError as e:
-        detail = getattr(e, "verify_message", None) or e.reason or e
-        raise DeliveryError(f"TLS with {where} failed ({detail}); check email.tls and the server's "
-                            f"certificate") from None
-    except TimeoutError:
-        raise DeliveryError(f"{where} did not answer within {config.timeout:g}s") from None
+        with deadline:
+            _converse(config, message)
+    except smtplib.SMTPServerDisconnected:
+        if deadline.expired:
+            raise DeliveryError(f"{where} did not finish within {config.timeout:g}s") from None
+        raise DeliveryError(f"{where} closed the connection") from None
     except (OSError, smtplib.SMTPException) as e:
-        raise DeliveryError(f"cannot reach {where}: {getattr(e, 'strerror', None) or e}") from None
+        if deadline.expired:
+            raise DeliveryError(f"{where} did not finish within {config.timeout:g}s") from None
+        raise _error(where, config, e) from None
+
+
+def _converse(config: EmailConfig, message: EmailMessage) -> None:
+    if config.tls == "ssl":
+        smtp = _SMTPSSL(config.host, config.port, timeout=config.timeout, context=ssl.create_default_context())
+    else:
+        smtp = _SMTP(config.host, config.port, timeout=config.timeout)
+    with smtp:                          # QUIT on the way out; a lost goodbye changes nothing
+        if config.tls == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        password = config.password
+        if config.username and password:
+            if config.tls == "none" and not config.allow_plaintext_auth:     # check_channel says why
+                raise DeliveryError("refusing to send the SMTP password without TLS; set email.tls")
+            smtp.login(config.username, password)
+        smtp.send_message(message, from_addr=config.sender, to_addrs=list(config.to))
+
+
+def _error(where: str, config: EmailConfig, e: Exception) -> DeliveryError:
+    """The DeliveryError for what smtplib raised."""
+    if isinstance(e, smtplib.SMTPAuthenticationError):
+        return DeliveryError(f"{where} refused the login of {config.username!r} ({_reply(e)}); check "
+                             f"email.username and the password in ${config.password_env}")
+    if isinstance(e, smtplib.SMTPNotSupportedError):
+        return DeliveryError(f"{where} does not offer STARTTLS; set email.tls to \"ssl\" or \"none\"")
+    if isinstance(e, smtplib.SMTPRecipientsRefused):
+        refused = ", ".join(f"{addr} ({_reply_of(code, text)})" for addr, (code, text) in e.recipients.items())
+        return DeliveryError(f"{where} refused every recipient: {refused}; check email.to")
+    if isinstance(e, smtplib.SMTPResponseException):
+        return DeliveryError(f"{where} answered {_reply(e)}")
+    if isinstance(e, ssl.SSLError):
+        detail = getattr(e, "verify_message", None) or e.reason or e
+        return DeliveryError(f"TLS with {where} failed ({detail}); check email.tls and the server's certificate")
+    if isinstance(e, TimeoutError):
+        return DeliveryError(f"{where} did not answer within {config.timeout:g}s")
+    return DeliveryError(f"cannot reach {where}: {getattr(e, 'strerror', None) or e}")
 
 
 def _reply_of(code: int, text: bytes | str) -> str:

@@ -9,9 +9,11 @@ config.max_attempts, then the row is left 'failed' where `policymon alerts` show
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import random
+import re
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -30,6 +32,8 @@ log = logging.getLogger("policymon.alerts")
 
 BACKOFF_FIRST = 300.0           # seconds before the first retry; doubles with every attempt
 BACKOFF_MAX = 6 * 3600.0
+CHANNELS = ("email", "webhook")
+_ADDRESS = re.compile(r"[^\s@<>,;:\"()\[\]\\]+@[A-Za-z0-9.-]+")
 CLAIM_LEASE = 900.0             # a claim older than this is presumed dead even if its pid looks alive
 
 
@@ -101,6 +105,14 @@ def check_channel(config: Config, channel: str) -> None:
         if email.password_env and not email.username:
             raise ConfigError("config: email.password_env is set without username; set email.username for the "
                               "SMTP login")
+        if email.password_env and email.tls == "none" and not email.allow_plaintext_auth:
+            raise ConfigError("config: email.tls = \"none\" would send the SMTP password unencrypted; set "
+                              "email.tls = \"starttls\" (or \"ssl\"), or allow_plaintext_auth = true if the "
+                              "server is on a trusted network")
+        for address in (email.sender, *email.to):
+            if not _ADDRESS.fullmatch(address):
+                raise ConfigError(f"config: e-mail address {address!r} is not a plain address like "
+                                  f"privacy@example.com; fix email.from and email.to")
     elif channel == "webhook":
         webhook = config.webhook
         if webhook is None:
@@ -136,17 +148,28 @@ def _due(db: sqlite_utils.Database, now: str) -> list[Delivery]:
             if r["status"] == "pending" or r["next_attempt_at"] <= now or _owner_gone(r["claimed_by"])]
 
 
-def _claim(db: sqlite_utils.Database, ids: list[int], now: datetime) -> list[Delivery]:
-    """Take the rows of `ids` that are still due; a concurrent run may have taken some."""
+def _claim(db: sqlite_utils.Database, ids: list[int], now: datetime, *, digest: bool = False) -> list[Delivery]:
+    """Take the rows of `ids` that are still due; a concurrent run may have taken some.
+
+    `digest` files the rows taken under one digest key, written with the claim, so a digest
+    interrupted by a crash is sent again later as the same e-mail (same key, same alerts)."""
     stamp, lease, owner = _iso(now), _iso(now + timedelta(seconds=CLAIM_LEASE)), _owner()
     with write(db):
         due = {d.id for d in _due(db, stamp)}
         taken = [i for i in ids if i in due]
-        for i in taken:
-            db.execute("UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?, "
-                       "claimed_by = ? WHERE id = ?", [lease, owner, i])
-        return [Delivery.from_row(r) for r in db.query(
-            f"SELECT * FROM deliveries WHERE id IN ({','.join('?' * len(taken))})", taken)] if taken else []
+        if not taken:
+            return []
+        marks = ",".join("?" * len(taken))
+        if digest:
+            keys = [r[0] for r in db.execute(f"SELECT DISTINCT a.key FROM deliveries d JOIN alerts a ON a.id = "
+                                             f"d.alert_id WHERE d.id IN ({marks}) AND d.digest_key IS NULL", taken)]
+            if keys:
+                key = "digest:" + hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:16]
+                db.execute(f"UPDATE deliveries SET digest_key = ? WHERE id IN ({marks}) AND digest_key IS NULL",
+                           [key, *taken])
+        db.execute(f"UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?, "
+                   f"claimed_by = ? WHERE id IN ({marks})", [lease, owner, *taken])
+        return [Delivery.from_row(r) for r in db.query(f"SELECT * FROM deliveries WHERE id IN ({marks})", taken)]
 
 
 def _record(db: sqlite_utils.Database, config: Config, claimed: list[Delivery], now: datetime,
@@ -183,13 +206,14 @@ def _release(db: sqlite_utils.Database, claimed: list[Delivery], now: datetime) 
                        "WHERE id = ? AND claimed_by = ?", [_iso(now), d.id, _owner()])
 
 
-def _attempt(db, config, deliveries: list[Delivery], now: datetime, send, report: DeliveryReport) -> bool:
+def _attempt(db, config, deliveries: list[Delivery], now: datetime, send, report: DeliveryReport,
+             *, digest: bool = False) -> bool:
     """Claim, send, record; True when sent."""
-    claimed = _claim(db, [d.id for d in deliveries], now)
+    claimed = _claim(db, [d.id for d in deliveries], now, digest=digest)
     if not claimed:
         return False
     try:
-        send([load_alert(db, d.alert_id) for d in claimed])
+        send([load_alert(db, d.alert_id) for d in claimed], claimed[0].digest_key)
     except DeliveryError as e:
         _record(db, config, claimed, now, str(e), report)
         return False
@@ -200,18 +224,25 @@ def _attempt(db, config, deliveries: list[Delivery], now: datetime, send, report
     return True
 
 
-def deliver_pending(db: sqlite_utils.Database, config: Config, *, now: datetime | None = None) -> DeliveryReport:
-    """Send every delivery that is due. Must not be called inside a write() transaction: each
-    claim and each result has to be committed on its own for a crash to lose nothing.
+def deliver_pending(db: sqlite_utils.Database, config: Config, *, now: datetime | None = None,
+                    channels: tuple[str, ...] = CHANNELS) -> DeliveryReport:
+    """Send every delivery through `channels` that is due. Must not be called inside a write()
+    transaction: each claim and each result has to be committed on its own for a crash to lose
+    nothing.
 
     When the e-mails due in this run concern more than config.digest_threshold companies, they
-    go out as one digest; the webhook still gets one call per alert. `now` fixes the clock (tests);
-    otherwise each claim reads the time afresh, so a long run does not claim with a stale lease."""
+    go out as one digest; the webhook still gets one call per alert. A digest claimed before
+    (and interrupted) goes out again as it was, under its key; alerts recorded since go in a
+    message of their own. `now` fixes the clock (tests); otherwise each claim reads the time
+    afresh, so a long run does not claim with a stale lease."""
     def clock() -> datetime:
         return now or datetime.now(timezone.utc)
 
+    def digest(alerts: list[Alert], key: str) -> None:
+        send_message(config.email, digest_message(alerts, key, config.email))
+
     report = DeliveryReport()
-    due = _due(db, _iso(clock()))
+    due = [d for d in _due(db, _iso(clock())) if d.channel in channels]
     usable = set()
     for channel in sorted({d.channel for d in due}):
         try:
@@ -219,16 +250,22 @@ def deliver_pending(db: sqlite_utils.Database, config: Config, *, now: datetime 
             usable.add(channel)
         except ConfigError as e:
             report.config_errors.append(str(e))
-    emails = [d for d in due if d.channel == "email" and "email" in usable]
-    companies = {r["company"] for r in db.query(
-        f"SELECT company FROM alerts WHERE id IN ({','.join('?' * len(emails))})", [d.alert_id for d in emails])}
-    if len(companies) > config.digest_threshold:
-        if _attempt(db, config, emails, clock(),
-                    lambda alerts: send_message(config.email, digest_message(alerts, config.email)), report):
-            report.digests += 1
-        emails = []
+    due = [d for d in due if d.channel in usable]
+    groups: dict[str, list[Delivery]] = {}
     for d in due:
-        if d in emails or (d.channel == "webhook" and "webhook" in usable):
-            _attempt(db, config, [d], clock(), lambda alerts, ch=d.channel: send_alert(config, ch, alerts[0]),
-                     report)
+        if d.digest_key:
+            groups.setdefault(d.digest_key, []).append(d)
+    for rows in groups.values():
+        if _attempt(db, config, rows, clock(), digest, report, digest=True):
+            report.digests += 1
+    loose = [d for d in due if d.channel == "email" and not d.digest_key]
+    companies = {r["company"] for r in db.query(
+        f"SELECT company FROM alerts WHERE id IN ({','.join('?' * len(loose))})", [d.alert_id for d in loose])}
+    if len(companies) > config.digest_threshold:
+        if _attempt(db, config, loose, clock(), digest, report, digest=True):
+            report.digests += 1
+        loose = []
+    for d in loose + [d for d in due if d.channel == "webhook"]:     # e-mails never wait behind a webhook
+        _attempt(db, config, [d], clock(), lambda alerts, _key, ch=d.channel: send_alert(config, ch, alerts[0]),
+                 report)
     return report

@@ -1,7 +1,9 @@
 """Turn a comparison or a run of fetch failures into an alert, once, with its outbox rows.
 
-Each alert has a stable key derived from what it is about (the two versions, or the company's
-failure streak), so re-running a check finds the existing alert instead of making a second one.
+Each alert has a stable key derived from what it is about (the comparison of two stored
+versions, or the company's failure streak), so re-running a check finds the existing alert
+instead of making a second one, while a change that repeats an earlier one (A→B, back to A,
+then A→B again) is a new comparison of new versions and alerts again.
 The alert and one delivery per configured channel are written in one transaction: an alert
 without its deliveries would never be sent.
 """
@@ -32,12 +34,13 @@ class Delivery:
     next_attempt_at: str
     last_error: str | None = None
     sent_at: str | None = None
+    digest_key: str | None = None   # the digest e-mail this delivery was claimed for, if any
 
     @classmethod
     def from_row(cls, row: dict) -> "Delivery":
         return cls(id=row["id"], alert_id=row["alert_id"], channel=row["channel"], status=row["status"],
                    attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
-                   last_error=row["last_error"], sent_at=row["sent_at"])
+                   last_error=row["last_error"], sent_at=row["sent_at"], digest_key=row.get("digest_key"))
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,12 @@ def material_subject(company: str, findings: list[dict]) -> str:
     return f"[policymon] {company}: {_one_line(first['summary'])} ({first['severity']}{more})"
 
 
+def material_key(company: str, old: dict, new: dict) -> str:
+    """'material:acme:12-15:<old sha>:<new sha>': the versions' ids make a repeated change (same
+    texts, newer versions) a key of its own; the hashes keep keys from two stores apart."""
+    return f"material:{company}:{old['id']}-{new['id']}:{old['sha256'][:16]}:{new['sha256'][:16]}"
+
+
 def _report_command(config: Config, company: str, old: dict, new: dict) -> str:
     def ref(v: dict) -> str:
         return str(v["id"]) if v.get("id") is not None else v["sha256"][:12]
@@ -102,6 +111,10 @@ def alert_for_comparison(db: sqlite_utils.Database, config: Config, comparison_i
 
     Technical comparisons (re-extractions) never alert. Returns the alert id (the existing one
     when the comparison was already alerted), or None when there is nothing to tell."""
+    existing = db.execute("SELECT id FROM alerts WHERE comparison_id = ? AND kind = 'material'",
+                          [comparison_id]).fetchone()
+    if existing:
+        return existing[0]
     row = db.execute("SELECT company, technical, report FROM comparisons WHERE id = ?",
                      [comparison_id]).fetchone()
     if row is None or row[1]:
@@ -114,7 +127,7 @@ def alert_for_comparison(db: sqlite_utils.Database, config: Config, comparison_i
         return None
     old, new = report["old"], report["new"]
     alert = Alert(
-        key=f"material:{company}:{old['sha256']}:{new['sha256']}", company=company, kind="material",
+        key=material_key(company, old, new), company=company, kind="material",
         subject=material_subject(company, findings), severity=findings[0]["severity"],
         comparison_id=comparison_id, payload={"old": old, "new": new, "findings": findings,
                  "report": _report_command(config, company, old, new)})

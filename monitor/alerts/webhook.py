@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from .. import net
 from ..config import WebhookConfig
 from ..errors import DeliveryError
 from .record import Alert
@@ -54,7 +55,9 @@ def _where(url: str) -> str:
 
 
 def post_alert(config: WebhookConfig, alert: Alert) -> None:
-    """POST the alert; a non-2xx answer, a timeout or no connection is a transient DeliveryError."""
+    """POST the alert; a non-2xx answer, a timeout or no connection is a transient DeliveryError.
+    The whole exchange (connect, request, answer) ends within config.timeout, however slowly
+    the receiver drips its answer."""
     body = webhook_body(alert)
     headers = {"Content-Type": "application/json; charset=utf-8", "X-Policymon-Delivery": alert.key,
                "User-Agent": "policymon"}
@@ -62,19 +65,27 @@ def post_alert(config: WebhookConfig, alert: Alert) -> None:
     if secret:
         headers["X-Policymon-Signature"] = signature(body, secret)
     where = _where(config.url)
-    try:
-        response = requests.post(config.url, data=body, headers=headers, timeout=config.timeout,
-                                 allow_redirects=False)
-    except requests.Timeout:
-        raise DeliveryError(f"{where} did not answer within {config.timeout:g}s") from None
-    except requests.exceptions.SSLError:
-        raise DeliveryError(f"TLS with {where} failed; check its certificate") from None
-    except requests.ConnectionError as e:
+    with net.Deadline(config.timeout) as deadline, net.session("policymon") as session:
+        try:
+            response = session.post(config.url, data=body, headers=headers, timeout=config.timeout,
+                                    allow_redirects=False)
+            response.content            # read the whole answer inside the deadline
+            if deadline.expired:        # cut off mid-headers, the answer can even look complete
+                raise requests.ConnectionError("deadline")
+        except requests.RequestException as e:
+            raise _error(where, config.timeout, e, deadline.expired) from None
+        response.close()
+    if not 200 <= response.status_code < 300:
+        raise DeliveryError(f"{where} answered HTTP {response.status_code} {response.reason or ''}".rstrip())
+
+
+def _error(where: str, timeout: float, e: requests.RequestException, expired: bool) -> DeliveryError:
+    """The DeliveryError for a requests exception (the deadline's expiry first: it breaks the connection)."""
+    if expired or isinstance(e, requests.Timeout):
+        return DeliveryError(f"{where} did not answer within {timeout:g}s")
+    if isinstance(e, requests.exceptions.SSLError):
+        return DeliveryError(f"TLS with {where} failed; check its certificate")
+    if isinstance(e, requests.ConnectionError):
         found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(e))
-        raise DeliveryError(f"cannot reach {where}: {found.group(1).strip() if found else 'connection failed'}") \
-            from None
-    except requests.RequestException as e:
-        raise DeliveryError(f"request to {where} failed ({type(e).__name__})") from None
-    with response:
-        if not 200 <= response.status_code < 300:
-            raise DeliveryError(f"{where} answered HTTP {response.status_code} {response.reason or ''}".rstrip())
+        return DeliveryError(f"cannot reach {where}: {found.group(1).strip() if found else 'connection failed'}")
+    return DeliveryError(f"request to {where} failed ({type(e).__name__})")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..bundled import seed_bundled_history
+from ..check import sweep_snapshots
 from ..config import load_config
 from ..errors import PolicymonError
 from .lock import acquire_lock
@@ -57,6 +58,10 @@ def run_daemon(config_path, *, log_format: str = "text") -> int:
     try:
         daemon = Daemon(config)
         seed_bundled_history(config, daemon.db())
+        temporary, orphans = sweep_snapshots(config, daemon.db())
+        if temporary or orphans:
+            event("sweep", "ok", detail=f"removed {temporary} unfinished and {orphans} unreferenced snapshot "
+                                        f"file(s) left by interrupted runs")
         daemon.start()
         event("start", "ok", detail=f"pid {os.getpid()}, {len(config.companies)} companies, "
                                     f"{config.workers} workers, database {config.database}")

@@ -22,7 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from ..alerts.outbox import deliver_pending
+from ..alerts.outbox import CHANNELS, deliver_pending
 from ..check import backfill, check_company
 from ..config import Config
 from ..errors import PolicymonError
@@ -82,11 +82,11 @@ class Daemon:
         self._inflight: dict[str, float] = {}      # task name -> monotonic start
         self._archive_client = None
         self._basis: dict[str, tuple] = {}
-        self._delivery_problems: list[str] = []
+        self._delivery_problems: dict[str, list[str]] = {}
         self.scheduler = BackgroundScheduler(
             executors={"checks": ThreadPoolExecutor(config.workers),
                        "archive": ThreadPoolExecutor(1),
-                       "delivery": ThreadPoolExecutor(1)},
+                       "delivery": ThreadPoolExecutor(len(CHANNELS))},
             job_defaults={"misfire_grace_time": MISFIRE_GRACE, "coalesce": True, "max_instances": 1})
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
 
@@ -131,9 +131,11 @@ class Daemon:
                                  IntervalTrigger(seconds=config.wayback_refresh, start_date=due, timezone=timezone.utc),
                                  "archive",
                                  (company.url, config.wayback_refresh)))
-        specs.append(JobSpec("deliver", "run_delivery", (),
-                             IntervalTrigger(seconds=config.deliver_every, start_date=now, timezone=timezone.utc),
-                             "delivery", (config.deliver_every,)))
+        # One delivery job per channel, each on its own thread: a receiver that hangs holds up
+        # only its own channel's deliveries, never the other's.
+        specs += [JobSpec(f"deliver:{channel}", "run_delivery", (channel,),
+                          IntervalTrigger(seconds=config.deliver_every, start_date=now, timezone=timezone.utc),
+                          "delivery", (config.deliver_every,)) for channel in CHANNELS]
         return specs
 
     def apply(self, config: Config) -> tuple[int, int]:
@@ -240,7 +242,8 @@ class Daemon:
             if result is not None:
                 event(action, "partial" if result.failed else "ok", company=slug, duration=time.monotonic() - started,
                       detail=f"{result.listed} listed, {result.downloaded} downloaded, {result.new_versions} new "
-                             f"versions, {result.failed} failed" + (f": {result.errors[0]}" if result.errors else ""),
+                             f"versions, {result.failed} failed, {result.invalid} invalid CDX rows refused"
+                             + (f": {result.errors[0]}" if result.errors else ""),
                       level=logging.WARNING if result.failed else logging.INFO)
             if first and (result is None or result.failed):
                 self._retry_archive(slug, min(ARCHIVE_RETRY, config.wayback_refresh))
@@ -263,19 +266,19 @@ class Daemon:
         except JobLookupError:
             pass      # the company left config.toml meanwhile
 
-    def run_delivery(self) -> None:
-        with self._task("deliver") as go:
+    def run_delivery(self, channel: str) -> None:
+        with self._task(f"deliver:{channel}") as go:
             if not go:
                 return
             started = time.monotonic()
             try:
-                report = deliver_pending(self.db(), self.config)
+                report = deliver_pending(self.db(), self.config, channels=(channel,))
             except Exception as e:     # the outbox keeps everything; the next round retries
                 detail = str(e) if isinstance(e, PolicymonError) else f"{type(e).__name__}: {e}"
                 event("deliver", "failed", duration=time.monotonic() - started, detail=detail, level=logging.WARNING)
                 return
-            if report.config_errors != self._delivery_problems:      # said once, not every round
-                self._delivery_problems = report.config_errors
+            if report.config_errors != self._delivery_problems.get(channel, []):   # said once, not every round
+                self._delivery_problems[channel] = report.config_errors
                 for problem in report.config_errors:
                     event("deliver", "blocked", detail=problem, level=logging.WARNING)
             if report.sent or report.retrying or report.failed:
@@ -287,13 +290,14 @@ class Daemon:
 
     def wake_delivery(self) -> None:
         """Deliver now rather than at the next round: a fresh alert should not wait."""
-        try:
-            self.scheduler.modify_job("deliver", next_run_time=datetime.now(timezone.utc))
-        except JobLookupError:
-            pass
+        for channel in CHANNELS:
+            try:
+                self.scheduler.modify_job(f"deliver:{channel}", next_run_time=datetime.now(timezone.utc))
+            except JobLookupError:
+                pass
 
     def _on_skipped(self, ev) -> None:
-        if ev.job_id == "deliver":
+        if ev.job_id.startswith("deliver:"):
             return
         kind, _, slug = ev.job_id.partition(":")
         if ev.code == EVENT_JOB_MAX_INSTANCES:

@@ -9,6 +9,7 @@ so it becomes a failed fetch instead of a new version.
 from __future__ import annotations
 
 from ..errors import InputError
+from .budget import OverBudget, check_chars, check_html
 from .encoding import decode
 from .formats import detect_format, is_pdf, sniff
 from .htmlpage import html_lines
@@ -17,7 +18,7 @@ from .normalise import clean_line, join_lines, unwrap
 from .pdf import pdf_lines
 from .problems import page_problem
 
-__all__ = ["extract", "detect_format", "page_problem"]
+__all__ = ["extract", "detect_format", "page_problem", "OverBudget"]
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -28,7 +29,7 @@ def extract(body: bytes | str, content_type: str | None = None, *, filename: str
 
     `selector` (CSS) picks the policy's element on an HTML page; other formats ignore it.
     Raises InputError for empty, binary, oversized or text-less input and for a selector
-    that matches nothing.
+    that matches nothing; OverBudget (an InputError) for input over an extraction budget.
     """
     if isinstance(body, str):
         encoded = body.encode("utf-8", errors="ignore")        # drops lone surrogates
@@ -49,12 +50,14 @@ def extract(body: bytes | str, content_type: str | None = None, *, filename: str
         text = body if isinstance(body, str) else decode(body, content_type)
         fmt = sniff(text, content_type, filename)
         if fmt == "html":
+            check_html(text)
             lines = html_lines(text, selector)
         elif fmt == "markdown":
             lines = markdown_lines(text)
         else:
             lines = unwrap([clean_line(line) for line in text.splitlines()])
     out = join_lines(lines)
+    check_chars(len(out))
     if not out:
         raise InputError(f"no text found in the {fmt} input; "
                          "check that it is the policy page (it may need JavaScript or a selector)")

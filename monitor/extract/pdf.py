@@ -1,48 +1,54 @@
-"""PDF to contract lines with pypdf, page by page.
+"""PDF to contract lines with pypdf, page by page, read in a worker process under the budgets
+in `budget` (a hostile PDF must cost neither the daemon's memory nor its time).
 
 Running headers, footers and page numbers are dropped, hyphenated line breaks joined and
 wrapped lines rebuilt into paragraphs; bullets are list markers and go like the others.
 """
 from __future__ import annotations
 
-import io
-import logging
+import json
 import re
+import signal
+import subprocess
+import sys
 from collections import Counter
-
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
+from pathlib import Path
 
 from ..errors import InputError
+from . import budget
+from .budget import OverBudget
 from .normalise import clean_line, unwrap
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$", re.I)
 _BULLET = re.compile("^[\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2043\u2219\uf0b7\uf0a7\uf076\uf0d8]\\s*")
-
-logging.getLogger("pypdf").setLevel(logging.ERROR)
-
-
-def _page_text(page) -> str:
-    # Layout mode keeps vertical gaps as blank lines, the best paragraph signal a PDF has;
-    # it fails on some unusual fonts, where plain mode still works.
-    try:
-        return page.extract_text(extraction_mode="layout") or ""
-    except Exception:     # noqa: BLE001 - any layout failure falls back to plain mode
-        return page.extract_text() or ""
+_WORKER = Path(__file__).with_name("pdfworker.py")
 
 
 def _page_texts(body: bytes) -> list[str]:
+    """Each page's text, read by pdfworker.py in its own process under the PDF budgets."""
+    limits = {"pages": budget.PDF_MAX_PAGES, "chars": budget.MAX_CHARS, "memory": budget.PDF_MEMORY,
+              "seconds": budget.PDF_SECONDS, "stream_bytes": budget.PDF_STREAM_BYTES,
+              "operations": budget.PDF_CONTENT_OPERATIONS}
     try:
-        reader = PdfReader(io.BytesIO(body))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError("the PDF is password-protected; provide an unprotected copy of the policy")
-        return [_page_text(page) for page in reader.pages]
-    except InputError:
-        raise
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError,
-            IndexError, RecursionError, OSError) as exc:
-        raise InputError(f"the PDF cannot be read ({type(exc).__name__}: {str(exc)[:80]}); "
-                         "check that the file is a complete, valid PDF") from None
+        run = subprocess.run([sys.executable, "-P", str(_WORKER), json.dumps(limits)], input=body,
+                             capture_output=True, timeout=budget.PDF_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise OverBudget(f"reading the PDF took over {budget.PDF_SECONDS:g} s (the time budget); this is "
+                         f"not a policy document") from None
+    try:
+        answer = json.loads(run.stdout)
+    except ValueError:
+        if run.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise OverBudget(f"reading the PDF took over {budget.PDF_SECONDS:g} s of CPU (the time budget); "
+                             f"this is not a policy document") from None
+        raise InputError(f"the PDF cannot be read (the reader stopped with code {run.returncode}); check "
+                         f"that the file is a complete, valid PDF") from None
+    if "over" in answer:
+        raise OverBudget(f"{answer['over']}; this is not a policy document")
+    if "error" in answer:
+        raise InputError(answer["error"] + ("" if "protected" in answer["error"] else
+                                            "; check that the file is a complete, valid PDF"))
+    return answer["pages"]
 
 
 def pdf_lines(body: bytes) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
+from .budget import OverBudget, check_html
 from .encoding import binary_kind, decode
 from .formats import detect_format
 from .htmlpage import parse, soup_lines
@@ -74,6 +75,10 @@ def page_problem(body: bytes | str, content_type: str | None = None, http_status
     raw = text.lower()
     heads, password, page_words = "", False, 0
     if fmt == "html":
+        try:
+            check_html(text)
+        except OverBudget as exc:
+            return str(exc)
         soup = parse(text)
         heads = _heads(soup)
         password = soup.find("input", attrs={"type": re.compile("^password$", re.I)}) is not None

@@ -1,26 +1,33 @@
-"""One careful HTTP GET for every fetch: timeouts, size cap, retries and rate limits in one place.
+"""One careful HTTP GET for every fetch: deadlines, redirects, size cap, retries and rate limits.
 
 Live pages and the Wayback Machine are fetched through `get()`, so both honour the same
-rules: a connect and a read timeout on every call (plus a whole-response deadline against
-servers that trickle), retries with exponential backoff on 5xx answers and connection
-errors, `Retry-After` on 429, and a byte cap enforced while streaming. Every failure is a
-FetchError whose `transient` flag says whether trying later may help.
+rules: one total deadline per attempt over connect, headers and body (`monitor.net`, so a
+server that drips bytes is cut off on time), redirects followed only where `Redirects`
+allows, retries with exponential backoff on 5xx answers and connection errors, `Retry-After`
+on 429, and a byte cap enforced while streaming. Every failure is a FetchError whose
+`transient` flag says whether trying later may help.
 """
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
+import urllib.parse
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from .. import net
 from ..errors import FetchError
 
 CHUNK = 64 * 1024
+MAX_REDIRECTS = 10
+_REDIRECT_STATUS = (301, 302, 303, 307, 308)
 _sessions: dict[str, requests.Session] = {}
 _sessions_lock = threading.Lock()
 
@@ -39,10 +46,7 @@ def session(user_agent: str) -> requests.Session:
     with _sessions_lock:
         s = _sessions.get(user_agent)
         if s is None:
-            s = requests.Session()
-            s.headers["User-Agent"] = user_agent
-            s.max_redirects = 10
-            _sessions[user_agent] = s
+            s = _sessions[user_agent] = net.session(user_agent)
         return s
 
 
@@ -124,7 +128,59 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-def _read_body(resp: requests.Response, url: str, max_bytes: int, deadline: float) -> bytes:
+@lru_cache(maxsize=1)
+def _suffixes():
+    from publicsuffixlist import PublicSuffixList      # the list ships inside the package
+    return PublicSuffixList()
+
+
+def _site(host: str) -> str:
+    """A host's registrable domain ('www.acme.co.uk' → 'acme.co.uk'); an IP address or a
+    one-label name ('localhost') is its own."""
+    host = host.lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return host
+    except ValueError:
+        pass
+    return _suffixes().privatesuffix(host) or host if "." in host else host
+
+
+def _port(parts: urllib.parse.SplitResult) -> int | None:
+    try:
+        return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Redirects:
+    """Where a fetch of a configured URL may be redirected: http(s) only, on the same
+    registrable domain (`same="site"`) or the very same host (`same="host"`, for the
+    archive), on the URL's own port or the scheme's default, or to a host in `allow` (a
+    listed domain covers its subdomains). A redirect hop may reach a loopback, private or
+    link-local address only when the configured URL itself does."""
+    same: str = "site"
+    allow: tuple[str, ...] = ()
+
+    def problem(self, origin: str, target: str) -> str | None:
+        """Why `target` is refused as a redirect from `origin`, or None."""
+        o, t = urllib.parse.urlsplit(origin), urllib.parse.urlsplit(target)
+        if t.scheme not in ("http", "https") or not t.hostname:
+            return "which is not an http(s) URL"
+        host = t.hostname.lower().rstrip(".")
+        listed = any(host == a or host.endswith("." + a) for a in self.allow)
+        if not listed:
+            same = host == (o.hostname or "").lower().rstrip(".") if self.same == "host" \
+                else _site(host) == _site(o.hostname or "")
+            if not same:
+                return f"on another {'host' if self.same == 'host' else 'site'} than {o.hostname}"
+            if _port(t) not in (_port(o), 80 if t.scheme == "http" else 443):
+                return f"on another port ({_port(t)}) than {o.hostname}'s"
+        return None
+
+
+def _read_body(resp: requests.Response, url: str, max_bytes: int) -> bytes:
     length = resp.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > max_bytes:
         raise FetchError(f"{url} is {int(length):,} bytes, over the {max_bytes:,}-byte cap; raise "
@@ -135,52 +191,85 @@ def _read_body(resp: requests.Response, url: str, max_bytes: int, deadline: floa
         if size > max_bytes:
             raise FetchError(f"{url} is over the {max_bytes:,}-byte cap; raise [fetch] max_bytes if this "
                              f"really is the policy", reason="too large")
-        if time.monotonic() > deadline:
-            raise FetchError(f"{url} was still sending after the timeout; the server is too slow, "
-                             f"try later or raise [fetch] timeout", transient=True, reason="timeout")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
+def _refused(url: str, target: str, why: str) -> FetchError:
+    return FetchError(f"{url} redirected to {target}, {why}; refused (configure the final address, or add its "
+                      f"host to [fetch] redirect_hosts if it really serves the policy)", reason="redirect refused")
+
+
 def _attempt(url: str, *, user_agent: str, timeout: float, max_bytes: int,
-             headers: dict | None) -> Response:
-    try:
-        resp = session(user_agent).get(url, headers=headers, timeout=(min(timeout, 10.0), timeout),
-                                       stream=True, allow_redirects=True)
-    except requests.exceptions.TooManyRedirects:
-        raise FetchError(f"{url} redirects in a loop; check the URL in a browser and configure the final "
-                         f"address", reason="redirect loop") from None
-    except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
-            requests.exceptions.InvalidURL) as e:
-        raise FetchError(f"{url} is not a fetchable http(s) URL ({e}); fix it in config.toml",
-                         reason="bad url") from None
-    except requests.exceptions.SSLError:
-        raise FetchError(f"{url}: the TLS certificate could not be verified; check the URL or the "
-                         f"site's certificate", reason="tls error") from None
-    except requests.exceptions.ConnectTimeout:
-        raise FetchError(f"{url}: no connection within {min(timeout, 10.0):g} s; the site may be down, "
-                         f"try later", transient=True, reason="connect timeout") from None
-    except requests.exceptions.ReadTimeout:
-        raise FetchError(f"{url}: no answer within {timeout:g} s; the site is too slow, try later or "
-                         f"raise [fetch] timeout", transient=True, reason="timeout") from None
-    except requests.exceptions.ConnectionError:
-        raise FetchError(f"{url}: connection failed; the site may be down or unreachable, try later",
-                         transient=True, reason="connection failed") from None
-    try:
-        body = _read_body(resp, url, max_bytes, time.monotonic() + timeout)
-    except requests.exceptions.RequestException:
-        raise FetchError(f"{url}: the connection broke while reading the page; try later",
-                         transient=True, reason="connection broken") from None
-    finally:
-        resp.close()
-    return Response(url=url, final_url=resp.url, status=resp.status_code, headers=resp.headers, body=body,
-                    redirects=tuple(r.url for r in resp.history))
+             headers: dict | None, redirects: Redirects) -> Response:
+    """One GET of `url` and its redirects, all within `timeout` seconds."""
+    chain: list[str] = []
+    origin_peers: list[str] = []
+    current = url
+    with net.Deadline(timeout, guard=origin_peers.append) as deadline:
+        try:
+            while True:
+                resp = session(user_agent).get(current, headers=headers, stream=True, allow_redirects=False,
+                                               timeout=(min(deadline.remaining(), 10.0) or 0.001, timeout))
+                location = resp.headers.get("Location") if resp.status_code in _REDIRECT_STATUS else None
+                if location is None:
+                    try:
+                        body = _read_body(resp, url, max_bytes)
+                    finally:
+                        resp.close()
+                    if deadline.expired:    # cut off mid-headers, the answer can even look complete
+                        raise requests.exceptions.ConnectionError("deadline")
+                    return Response(url=url, final_url=current, status=resp.status_code, headers=resp.headers,
+                                    body=body, redirects=tuple(chain))
+                resp.close()
+                target = urllib.parse.urljoin(current, location.strip())
+                if len(chain) >= MAX_REDIRECTS or target in (*chain, current):
+                    raise FetchError(f"{url} redirects in a loop; check the URL in a browser and configure the "
+                                     f"final address", reason="redirect loop")
+                why = redirects.problem(url, target)
+                if why:
+                    raise _refused(url, target, why)
+                chain.append(current)
+                current = target
+                deadline.guard = _internal_guard(url, target, any(map(net.internal_address, origin_peers)))
+        except requests.exceptions.RequestException as e:
+            raise _failure(url, timeout, e, deadline.expired) from None
+
+
+def _internal_guard(url: str, target: str, origin_internal: bool):
+    def guard(peer: str) -> None:
+        if net.internal_address(peer) and not origin_internal:
+            raise _refused(url, target, f"which reaches the internal address {peer}")
+    return guard
+
+
+def _failure(url: str, timeout: float, e: requests.exceptions.RequestException, expired: bool) -> FetchError:
+    """The FetchError for a requests exception (the deadline's expiry first: it breaks the connection)."""
+    if expired or isinstance(e, requests.exceptions.ReadTimeout):
+        return FetchError(f"{url}: no complete answer within {timeout:g} s; the site is too slow, try later or "
+                          f"raise [fetch] timeout", transient=True, reason="timeout")
+    if isinstance(e, (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                      requests.exceptions.InvalidURL)):
+        return FetchError(f"{url} is not a fetchable http(s) URL ({e}); fix it in config.toml", reason="bad url")
+    if isinstance(e, requests.exceptions.SSLError):
+        return FetchError(f"{url}: the TLS certificate could not be verified; check the URL or the site's "
+                          f"certificate", reason="tls error")
+    if isinstance(e, requests.exceptions.ConnectTimeout):
+        return FetchError(f"{url}: no connection within {min(timeout, 10.0):g} s; the site may be down, try later",
+                          transient=True, reason="connect timeout")
+    if isinstance(e, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return FetchError(f"{url}: the connection broke while reading the page; try later", transient=True,
+                          reason="connection broken")
+    return FetchError(f"{url}: connection failed; the site may be down or unreachable, try later",
+                      transient=True, reason="connection failed")
 
 
 def get(url: str, *, user_agent: str, timeout: float = 30.0, max_bytes: int = 10 * 1024 * 1024,
         headers: dict | None = None, retries: int = 2, backoff: float = 1.0,
-        limiter: RateLimiter | None = None, max_wait: float = 30.0, sleep=time.sleep) -> Response:
+        limiter: RateLimiter | None = None, max_wait: float = 30.0, sleep=time.sleep,
+        redirects: Redirects = Redirects()) -> Response:
     """GET `url` and return the final answer, whatever its status (the caller judges 4xx).
+    Each attempt, redirects included, ends within `timeout` seconds.
 
     5xx answers and connection errors are retried `retries` times, waiting backoff, 2×backoff…;
     after that a 5xx is returned as is. A 429 waits for Retry-After: through `limiter` (which
@@ -191,7 +280,8 @@ def get(url: str, *, user_agent: str, timeout: float = 30.0, max_bytes: int = 10
         if limiter is not None:
             limiter.acquire()
         try:
-            resp = _attempt(url, user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, headers=headers)
+            resp = _attempt(url, user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, headers=headers,
+                            redirects=redirects)
         except FetchError as e:
             if e.reason not in ("connection failed", "connect timeout", "connection broken") or attempt >= retries:
                 raise

@@ -27,14 +27,18 @@ class Fetched:
 
 def fetch_live(url: str, *, etag: str | None = None, last_modified: str | None = None,
                user_agent: str = "policymon", timeout: float = 30.0, max_bytes: int = 10 * 1024 * 1024,
-               retries: int = 2, backoff: float = 1.0, max_wait: float = 30.0) -> Fetched:
+               retries: int = 2, backoff: float = 1.0, max_wait: float = 30.0,
+               redirect_hosts: tuple[str, ...] = ()) -> Fetched:
+    """The page at `url`, within `timeout` seconds per attempt; redirects stay on its site (or
+    go to `redirect_hosts`), never to an internal address unless `url` is one."""
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     resp = http.get(url, user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, headers=headers,
-                    retries=retries, backoff=backoff, max_wait=max_wait)
+                    retries=retries, backoff=backoff, max_wait=max_wait,
+                    redirects=http.Redirects(allow=redirect_hosts))
     not_modified = resp.status == 304
     return Fetched(url=url, final_url=resp.final_url, status=resp.status, body=resp.body,
                    content_type=resp.content_type, redirects=resp.redirects,

@@ -12,11 +12,13 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..errors import FetchError, InputError
 from . import http
 
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+_ARCHIVE_ONLY = http.Redirects(same="host")      # the Archive redirects between its own captures only
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -42,6 +44,7 @@ class Capture:
     mimetype: str | None = None
     statuscode: str | None = None
     length: int | None = None
+    invalid: str | None = None           # why the row cannot be a capture (bad timestamp or URL)
 
     @property
     def captured_at(self) -> str:
@@ -52,6 +55,20 @@ class Capture:
     def usable(self) -> bool:
         """A real 200 capture with its own body (a revisit only points at an earlier one)."""
         return self.statuscode == "200" and self.mimetype != "warc/revisit" and bool(self.digest)
+
+
+def _row_problem(timestamp: str, original: str) -> str | None:
+    """Why a CDX row cannot be stored as a capture, or None: a timestamp must be a real UTC
+    moment written in 14 digits, the original an http(s) URL."""
+    if not re.fullmatch(r"\d{14}", timestamp):
+        return f"timestamp {timestamp[:40]!r} is not 14 digits"
+    try:
+        datetime.strptime(timestamp, "%Y%m%d%H%M%S")
+    except ValueError:
+        return f"timestamp {timestamp!r} is not a real date and time"
+    if not re.match(r"^https?://[^\s/]", original) or any(c.isspace() for c in original):
+        return f"original {original[:80]!r} is not an http(s) URL"
+    return None
 
 
 class WaybackClient:
@@ -81,7 +98,8 @@ class WaybackClient:
 
     def _get(self, url: str, limiter: http.RateLimiter) -> http.Response:
         return http.get(url, user_agent=self.user_agent, timeout=self.timeout, max_bytes=self.max_bytes,
-                        retries=self.retries, backoff=self.backoff, limiter=limiter, sleep=self._sleep)
+                        retries=self.retries, backoff=self.backoff, limiter=limiter, sleep=self._sleep,
+                        redirects=_ARCHIVE_ONLY)
 
     def _cdx_page(self, params: dict) -> tuple[list[Capture], str | None]:
         url = f"{self.endpoint}/cdx/search/cdx?{urllib.parse.urlencode(params)}"
@@ -96,14 +114,21 @@ class WaybackClient:
                              f"try again later or check [wayback] endpoint",
                              transient=resp.status >= 500 or resp.status == 408, reason=f"cdx http {resp.status}")
         text = resp.body.decode("utf-8", errors="replace").strip()
+        where = f"for {params['url']}; it may be overloaded or not a CDX server, try again later or check " \
+                f"[wayback] endpoint"
         if not text:
-            return [], None
+            raise FetchError(f"the Wayback CDX API answered an empty body {where}", transient=True,
+                             reason="cdx empty")
         try:
             rows = json.loads(text)
         except ValueError:
-            raise FetchError(f"the Wayback CDX API did not answer JSON for {params['url']}; it may be "
-                             f"overloaded, try again later", transient=True, reason="cdx not json") from None
-        if not isinstance(rows, list) or not rows:
+            raise FetchError(f"the Wayback CDX API did not answer JSON {where}", transient=True,
+                             reason="cdx not json") from None
+        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+            what = "a JSON object" if isinstance(rows, dict) else "JSON of another shape"
+            raise FetchError(f"the Wayback CDX API answered {what}, not the documented list of rows, {where}",
+                             transient=True, reason="cdx format")
+        if not rows:
             return [], None
         header, rows = rows[0], rows[1:]
         resume = None
@@ -115,20 +140,28 @@ class WaybackClient:
                              "[wayback] endpoint", reason="cdx format")
         captures = []
         for row in rows:
-            if len(row) != len(header):
+            if len(row) != len(header) or not all(isinstance(v, str) for v in row):
+                captures.append(Capture(timestamp="", original="", digest="", invalid="malformed row"))
                 continue
             field = {name: row[i] for name, i in index.items()}
             length = field.get("length", "")
             captures.append(Capture(timestamp=field["timestamp"], original=field["original"],
                                     digest=field.get("digest", ""), mimetype=field.get("mimetype"),
                                     statuscode=field.get("statuscode"),
-                                    length=int(length) if str(length).isdigit() else None))
+                                    length=int(length) if str(length).isdigit() else None,
+                                    invalid=_row_problem(field["timestamp"], field["original"])))
+        if resume is not None and not isinstance(resume, str):
+            raise FetchError(f"the Wayback CDX API answered a resume key that is not text {where}",
+                             transient=True, reason="cdx format")
         return captures, resume
 
     def list_captures(self, url: str, *, start: str | None = None, end: str | None = None) -> Iterator[Capture]:
         """Every usable capture of `url` in capture order, page by page (revisits and non-200
         rows dropped). Captures with a digest seen before are still listed: a page that went
-        back to an earlier text is part of the history, even if its bytes need no download."""
+        back to an earlier text is part of the history, even if its bytes need no download.
+        Rows that cannot be a capture are listed with `invalid` set, for the caller to count.
+        An answer that is not the documented list of rows raises FetchError: an archive that
+        answers nonsense must not pass for one with no captures."""
         params = {"url": url, "output": "json", "filter": "statuscode:200", "collapse": "digest",
                   "showResumeKey": "true", "limit": str(self.page_size)}
         if start:
@@ -138,7 +171,7 @@ class WaybackClient:
         seen_keys = set()
         while True:
             captures, resume = self._cdx_page(params)
-            yield from (c for c in captures if c.usable)
+            yield from (c for c in captures if c.invalid or c.usable)
             if not resume:
                 return
             if resume in seen_keys:

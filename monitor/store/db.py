@@ -5,7 +5,9 @@ daemon and a CLI command) never interleave half of one update with half of anoth
 """
 from __future__ import annotations
 
+import os
 import sqlite3
+import urllib.parse
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +15,10 @@ from pathlib import Path
 import sqlite_utils
 
 from ..errors import PolicymonError
+
+
+class StoreError(PolicymonError):
+    """The database cannot be used as it is: corrupt, read-only, on a full disk, or missing."""
 
 
 def utcnow() -> str:
@@ -141,24 +147,81 @@ def _m2_delivery_claims(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN claimed_by TEXT")
 
 
+def _m3_alert_per_comparison(db: sqlite_utils.Database) -> None:
+    """One material alert per comparison (a change that repeats an earlier one is a new
+    comparison, so it alerts again), and the digest e-mail a delivery was first claimed for,
+    so a digest retried after a crash goes out with the same key and the same alerts."""
+    db.execute("CREATE UNIQUE INDEX alerts_material_comparison ON alerts(comparison_id) WHERE kind = 'material'")
+    db.execute("ALTER TABLE deliveries ADD COLUMN digest_key TEXT")
+
+
 # Append-only: a migration, once released, is never edited; add a new one instead.
-MIGRATIONS = [_m1_core, _m2_delivery_claims]
+MIGRATIONS = [_m1_core, _m2_delivery_claims, _m3_alert_per_comparison]
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate the store."""
+def database_problem(e: BaseException, path: Path | None = None) -> str:
+    """One line naming what is wrong with the database and what to do about it."""
+    where = f"database {path}" if path else "the database ([storage] database)"
+    text = str(e).lower()
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (f"{where} is corrupt ({e}); restore it from a backup, or move it aside and run `policymon "
+                f"backfill` for each company to rebuild the history (snapshot files are kept)")
+    if "full" in text or getattr(e, "errno", None) == 28:
+        return (f"the disk holding {where} is full; free some space and run the command again (what was "
+                f"being written was rolled back)")
+    read_only = path is not None and path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    if "readonly" in text or "read-only" in text or read_only:
+        return (f"{where} is read-only; this command writes, so make the file and its folder writable by this "
+                f"user (status, alerts, diff and history work as they are)")
+    if "unable to open" in text or isinstance(e, OSError):
+        folder = path.parent if path else "its folder"
+        return (f"{where} cannot be opened: {folder} is missing or not writable by this user; create it or "
+                f"fix [storage] database")
+    return f"{where} failed ({e}); check the file, its folder and the free disk space"
+
+
+def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the store; `readonly` opens an existing store for
+    reading only, which works on a read-only file or folder and never writes."""
     path = Path(path)
     try:
+        if readonly:
+            return _open_readonly(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.DatabaseError as e:
-        raise PolicymonError(f"database {path} cannot be opened ({e}); check the [storage] database path") from None
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+        return db
+    except (sqlite3.Error, OSError) as e:
+        raise StoreError(database_problem(e, path)) from None
+
+
+def _open_readonly(path: Path) -> sqlite_utils.Database:
+    if not path.is_file():
+        raise StoreError(f"no database at {path} yet; run `policymon check` (or backfill, import) first, or "
+                         f"fix [storage] database")
+    try:
+        conn = _connect_readonly(path, "mode=ro")
+    except sqlite3.OperationalError:
+        # A WAL database on a read-only folder cannot get its -shm file: read it as immutable.
+        conn = _connect_readonly(path, "immutable=1")
     db = sqlite_utils.Database(conn)
-    migrate(db)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise PolicymonError(f"database schema version {version} is newer than this policymon "
+                             f"({len(MIGRATIONS)}); upgrade policymon")
     return db
+
+
+def _connect_readonly(path: Path, mode: str) -> sqlite3.Connection:
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?{mode}"
+    conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()      # fails now, not at the first query
+    return conn
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -183,7 +246,8 @@ def write(db: sqlite_utils.Database):
     try:
         yield db
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:     # SQLite has already rolled back after some errors (a full disk)
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
@@ -45,6 +46,8 @@ def save_snapshot(db: sqlite_utils.Database, root: Path, *, company: str, body: 
     """Keep the raw bytes (file first, then the row), returning (snapshot, newly stored)."""
     sha, rel = write_snapshot_file(root, body)
     with write(db):
+        if not (root / rel).exists():   # swept between the write and the lock: write it again
+            write_snapshot_file(root, body)
         existing = list(db.query(
             "SELECT * FROM snapshots WHERE company = ? AND source = ? AND url IS ? AND captured_at = ? "
             "AND sha256 = ?", [company, source, url, captured_at, sha]))
@@ -57,6 +60,34 @@ def save_snapshot(db: sqlite_utils.Database, root: Path, *, company: str, body: 
              last_modified, len(body), sha, rel])
         row = next(db.query("SELECT * FROM snapshots WHERE id = last_insert_rowid()"))
     return _snapshot(row), True
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What `store_capture` kept: the snapshot, and the version its text is in (if a policy)."""
+    snapshot: Snapshot
+    version: Version | None = None
+    created: bool = False               # the text made a new version
+
+
+def store_capture(db: sqlite_utils.Database, root: Path, *, company: str, body: bytes, text: str | None,
+                  source: str, url: str | None, captured_at: str, **snapshot_fields) -> Stored:
+    """The one way a capture enters the store (live check, Wayback, import, bundled history):
+    its file, then in one transaction its snapshot row and, when `text` is given (the capture is
+    a policy), its version. Callers add a comparison or a check record in the same transaction
+    by holding write() around this call."""
+    with write(db):
+        snapshot, _ = save_snapshot(db, root, company=company, body=body, source=source, url=url,
+                                    captured_at=captured_at, **snapshot_fields)
+        if text is None:
+            return Stored(snapshot)
+        version, created = add_version(db, company, text, captured_at=captured_at, source=source, url=url,
+                                       snapshot_id=snapshot.id)
+    return Stored(snapshot, version, created)
+
+
+def referenced_paths(db: sqlite_utils.Database) -> set[str]:
+    return {r[0] for r in db.execute("SELECT DISTINCT path FROM snapshots")}
 
 
 def snapshots(db: sqlite_utils.Database, company: str | None = None) -> list[Snapshot]:
