@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from json import dumps
 
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
 from ..model import Comparison
 from .common import check_context
-from .html import render_html
-from .json import comparison_to_json
-from .markdown import render_markdown
-from .text import render_text
-from .timeline import HistoryRow, history_html, history_json, history_text
+
+if TYPE_CHECKING:
+    from .timeline import HistoryRow
 
 FORMATS = ("text", "markdown", "html", "json")
 HISTORY_FORMATS = ("text", "json", "html")
@@ -26,14 +26,18 @@ def render(comparison: Comparison, fmt: str, *, color: bool = False, width: int 
     """The comparison as `fmt`. `color` and `width` shape terminal text; `context` (words kept
     around each change, default 12) applies to text and Markdown; HTML shows sections whole."""
     if fmt == "json":
+        from .json import comparison_to_json
         return dumps(comparison_to_json(comparison), indent=2, ensure_ascii=False) + "\n"
     if fmt == "html":
+        from .html import render_html
         return render_html(comparison)
     if fmt == "text":
         if width is not None and width < 0:
             raise InputError(f"--width must be 0 (no wrapping) or a number of columns, not {width}")
+        from .text import render_text
         return render_text(comparison, color=color, width=width, context=check_context(context))
     if fmt == "markdown":
+        from .markdown import render_markdown
         return render_markdown(comparison, context=check_context(context))
     raise _unknown(fmt, FORMATS)
 
@@ -41,6 +45,7 @@ def render(comparison: Comparison, fmt: str, *, color: bool = False, width: int 
 def render_history(company: str, rows: list[HistoryRow], fmt: str, *, color: bool = False,
                    width: int | None = None) -> str:
     """A company's versions, oldest first as given, each with what changed since the one before."""
+    from .timeline import history_html, history_json, history_text
     if fmt == "text":
         return history_text(company, rows, color=color, width=width)
     if fmt == "json":
@@ -48,6 +53,13 @@ def render_history(company: str, rows: list[HistoryRow], fmt: str, *, color: boo
     if fmt == "html":
         return history_html(company, rows)
     raise _unknown(fmt, HISTORY_FORMATS)
+
+
+def __getattr__(name: str):
+    if name == "HistoryRow":            # loaded on first use, as the renderers are
+        from .timeline import HistoryRow
+        return HistoryRow
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["FORMATS", "HISTORY_FORMATS", "HistoryRow", "render", "render_history"]
