@@ -1,0 +1,133 @@
+"""Tables derived from data files, kept on disk between runs so that a command starts at once.
+
+The lexicon's rules and the edit stage's tables are read from TOML and turned into gate words,
+lookup tables and a few hundred compiled regular expressions. Deriving them costs more than a
+comparison (about 0.2 s), and a command such as `policymon compare` runs once per process. So
+each table is derived once and pickled into the user cache directory
+(`~/.cache/policymon/tables` on Linux), in a file named by the hash of everything it is derived
+from: its data files, the code that derives it and the interpreter. A changed rule, a new
+release or another Python gives another name, so a table is never read stale; it is derived
+afresh and written beside the old one.
+
+Compiled patterns are kept as the regular-expression engine's own program, which the `re`
+module cannot save: each is checked, when the table is derived, to be exactly what
+`re.compile` makes of its source (compiled patterns compare by their program), and programs
+are only read back by the interpreter named in the file's hash. Anything wrong with the cache
+(an unwritable folder, a damaged file) only means the table is derived in memory, as without
+a cache. POLICYMON_NO_CACHE=1 turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import re
+import sys
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
+FORMAT = 1                      # bump when the layout of the files changes
+
+
+def cache_dir() -> str:
+    """The user cache directory's `policymon/tables` (platformdirs' rule: on Linux
+    $XDG_CACHE_HOME or ~/.cache). os.path, not pathlib: this runs at every start."""
+    if sys.platform.startswith("linux"):
+        root = os.environ.get("XDG_CACHE_HOME", "").strip()
+        base = root if os.path.isabs(root) else os.path.join(os.path.expanduser("~"), ".cache")
+        return os.path.join(base, "policymon", "tables")
+    import platformdirs
+    return os.path.join(platformdirs.user_cache_dir("policymon", appauthor=False), "tables")
+
+
+def cached(name: str, inputs: Iterable[bytes], build: Callable[[], T],
+           complete: Callable[[T], None] | None = None) -> T:
+    """`build()`, or the table it gave before from the same `inputs` (every byte it is derived
+    from: data files and the source of the code that reads them). `complete(table)` does, before
+    the table is saved, what would otherwise be done lazily (compiling every pattern)."""
+    if os.environ.get("POLICYMON_NO_CACHE"):
+        return build()
+    digest = hashlib.sha256(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode())
+    for part in inputs:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    path = os.path.join(cache_dir(), f"{name}-{digest.hexdigest()[:32]}.pickle")
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:
+        pass
+    except Exception:           # damaged or unreadable: derive it again, and replace it
+        pass
+    table = build()
+    if complete is not None:
+        complete(table)
+    _save(path, table)
+    return table
+
+
+def source(module_name: str) -> bytes:
+    """The source of a loaded module, as an input of the tables it derives."""
+    with open(sys.modules[module_name].__file__, "rb") as f:
+        return f.read()
+
+
+def _save(path: str, table: object) -> None:
+    try:
+        buffer = io.BytesIO()
+        _Pickler(buffer).dump(table)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(buffer.getvalue())
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:           # no cache then (a read-only home, a full disk): derived each time
+        pass
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        if isinstance(obj, re.Pattern):
+            program = _program(obj)
+            if program is not None:
+                return _rebuild, program
+            return re.compile, (obj.pattern, obj.flags)
+        return NotImplemented
+
+
+def _program(pattern: re.Pattern) -> tuple | None:
+    """What `_sre.compile` takes to make `pattern` again, as re.compile makes it (3.11-3.13);
+    None when that cannot be had or does not give the same pattern."""
+    try:
+        import _sre
+        from re import _compiler, _parser
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        code = _compiler._code(parsed, pattern.flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for key, i in groupindex.items():
+            indexgroup[i] = key
+        args = (pattern.pattern, pattern.flags | parsed.state.flags, array("I", code).tobytes(),
+                parsed.state.groups - 1, groupindex, tuple(indexgroup))
+        if _rebuild(*args) != pattern:
+            return None
+        return args
+    except Exception:
+        return None
+
+
+def _rebuild(source: str, flags: int, code: bytes, groups: int, groupindex: dict, indexgroup: tuple) -> re.Pattern:
+    """A compiled pattern from its program (see _program); re.compile if the engine refuses it."""
+    import _sre
+    try:
+        return _sre.compile(source, flags, array("I", code).tolist(), groups, groupindex, indexgroup)
+    except Exception:
+        return re.compile(source, flags)
