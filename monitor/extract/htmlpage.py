@@ -241,9 +241,17 @@ def _regions(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
     return [body]
 
 
-def html_lines(text: str, selector: str | None = None) -> list[str]:
-    """Contract lines (not yet cleaned) of an HTML page's policy content."""
-    return soup_lines(parse(text), selector)
+def html_lines(text: str, selector: str | None = None, seen=None) -> list[str]:
+    """Contract lines (not yet cleaned) of an HTML page's policy content. `seen`
+    (problems.Seen) keeps what the problem checks need of the tree, so they do not parse it
+    again."""
+    soup = parse(text)
+    if seen is None:
+        return soup_lines(soup, selector)
+    seen.parsed(soup)
+    lines = soup_lines(soup, selector)
+    seen.read(lines, selector)
+    return lines
 
 
 def soup_lines(soup: BeautifulSoup, selector: str | None = None) -> list[str]:
