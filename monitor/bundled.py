@@ -11,7 +11,6 @@ from importlib.resources import files
 
 from .config import Config
 from .errors import PolicymonError
-from .extract import extract
 from .store import ensure_company, store_capture
 
 HISTORY = files(__package__) / "bundled_history"
@@ -39,6 +38,7 @@ def unseeded(config: Config, db) -> list[dict]:
 
 def seed_bundled_history(config: Config, db) -> int:
     """Store each bundled capture of a configured company not yet stored; returns how many."""
+    from .extract import extract        # here: a store already seeded needs no reader
     added = 0
     for c in unseeded(config, db):
         company = config.companies[c["company"]]

@@ -538,6 +538,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .cache import load_patterns, save_patterns
+    load_patterns()                     # before the command imports the modules that compile them
+    try:
+        return _run(argv)
+    finally:
+        save_patterns()
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

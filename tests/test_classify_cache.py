@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from monitor.classify import cache
+from monitor import cache
 from monitor.classify.edits.topic import topics
 from monitor.classify.edits.wording import wording
 from monitor.classify.lexicon import LEXICON, load_lexicon
@@ -99,3 +99,24 @@ def test_cached_patterns_are_exactly_what_re_compile_makes():
     assert len(patterns) > 300
     for p in patterns:
         assert p == re.compile(p.pattern, p.flags), p.pattern
+
+
+PATTERNS_ROUND = """
+import re, sys
+from monitor import cache
+cache.load_patterns()
+warmed = {key: p for key, p in re._cache.items() if key[0] is str}
+import monitor.compare, monitor.extract, monitor.config
+cache.save_patterns()
+assert all(p == re.compile(key[1], key[2]) for key, p in warmed.items())
+print(len(warmed))
+"""
+
+
+def test_patterns_saved_by_one_run_are_given_to_the_next_as_re_compile_makes_them(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", PATTERNS_ROUND], capture_output=True, text=True, env=env, timeout=120)
+            for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    assert int(runs[0].stdout) < 10 < 50 < int(runs[1].stdout)
+    assert list((tmp_path / "policymon" / "tables").glob("patterns-*.pickle"))

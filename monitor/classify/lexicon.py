@@ -15,7 +15,7 @@ from datetime import date
 from functools import cached_property
 
 from ..errors import ConfigError
-from .cache import cached, source
+from ..cache import cached, source
 from .literals import Clause, Gate, Need, Piece, core, macro_piece, may_match, present, rarest, required, skeleton
 
 VALUE_KINDS = ("polarity", "presence", "duration", "age", "text")

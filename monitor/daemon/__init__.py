@@ -6,7 +6,6 @@ sigtimedwait() by the main loop, so no handler ever runs in the middle of a chec
 """
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
@@ -15,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from ..config import load_config
 from ..errors import PolicymonError
-from .log import event, setup_logging
 
 if TYPE_CHECKING:       # the daemon's parts are imported by run_daemon: `status` reads daemon.status alone
     from .scheduler import Daemon
@@ -39,6 +37,8 @@ def _stop_signal(info) -> bool:
 
 
 def _reload(daemon: Daemon, path: Path, why: str) -> None:
+    import logging
+    from .log import event
     try:
         config = load_config(path)
         added, removed = daemon.apply(config)
@@ -53,6 +53,7 @@ def run_daemon(config_path, *, log_format: str = "text") -> int:
     from ..bundled import seed_bundled_history
     from ..check import sweep_snapshots
     from .lock import acquire_lock
+    from .log import event, setup_logging
     from .scheduler import Daemon
     path = Path(config_path)
     setup_logging(log_format)

@@ -12,6 +12,7 @@ text files never loads bs4, lxml or markdownify.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..model import sha256_text
@@ -20,7 +21,9 @@ from .encoding import decode
 from .formats import detect_format, is_pdf, sniff
 from .markdown import markdown_lines
 from .normalise import clean_line, join_lines, unwrap
-from .problems import Seen, page_problem
+
+if TYPE_CHECKING:
+    from .problems import Seen
 
 __all__ = ["extract", "read_page", "Page", "detect_format", "page_problem", "OverBudget"]
 
@@ -85,6 +88,13 @@ def _extract(body: bytes | str, content_type: str | None, filename: str | None, 
     return out
 
 
+def __getattr__(name: str):
+    if name == "page_problem":          # loaded on first use: comparing files never judges a page
+        from .problems import page_problem
+        return page_problem
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @dataclass(frozen=True)
 class Page:
     """A fetched page read once: the policy's text, or why the page is not a policy."""
@@ -100,6 +110,7 @@ def read_page(body: bytes, content_type: str | None = None, *, status: int | Non
     the policy) is not judged again: a challenge or error page never extracts to a real
     policy's text. A PDF that extracted is a policy document unless the status is an error,
     and a page over an extraction budget is refused without being judged."""
+    from .problems import Seen, page_problem
     seen = Seen()
     try:
         text = _extract(body, content_type, None, selector, max_bytes, seen)

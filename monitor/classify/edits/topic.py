@@ -19,7 +19,7 @@ from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..cache import cached, source
+from ...cache import cached, source
 from .wording import _read, _toml, wording
 
 MODEL = "model"

@@ -1,4 +1,4 @@
-"""Tables derived from data files, kept on disk between runs so that a command starts at once.
+"""What a command derives at every start, kept on disk between runs so that it starts at once.
 
 The lexicon's rules and the edit stage's tables are read from TOML and turned into gate words,
 lookup tables and a few hundred compiled regular expressions. Deriving them costs more than a
@@ -15,6 +15,12 @@ module cannot save: each is checked, when the table is derived, to be exactly wh
 are only read back by the interpreter named in the file's hash. Anything wrong with the cache
 (an unwritable folder, a damaged file) only means the table is derived in memory, as without
 a cache. POLICYMON_NO_CACHE=1 turns it off.
+
+The same programs serve the patterns modules compile when they are imported (a hundred or
+so, 10-20 ms): `load_patterns` puts those an earlier run saved into the `re` module's own
+cache before the command imports anything, and `save_patterns` adds the ones a run compiled
+that the file lacked. A pattern is found there by its source and flags, so a changed pattern
+is simply compiled, and the file is named by the interpreter.
 """
 from __future__ import annotations
 
@@ -24,7 +30,6 @@ import os
 import pickle
 import re
 import sys
-import tempfile
 from array import array
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -67,7 +72,59 @@ def cached(name: str, inputs: Iterable[bytes], build: Callable[[], T],
     if complete is not None:
         complete(table)
     _save(path, table)
+    _prune(name)
     return table
+
+
+def _patterns_path() -> str:
+    digest = hashlib.sha256(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode()).hexdigest()[:32]
+    return os.path.join(cache_dir(), f"patterns-{digest}.pickle")
+
+
+_loaded: set = set()
+
+
+def load_patterns() -> None:
+    """Fill `re`'s cache with the compiled patterns saved by earlier runs (save_patterns)."""
+    if os.environ.get("POLICYMON_NO_CACHE") or not isinstance(getattr(re, "_cache", None), dict):
+        return
+    try:
+        with open(_patterns_path(), "rb") as f:
+            saved = pickle.load(f)
+        for (source, flags), program in saved.items():
+            key = (str, source, flags)
+            if key not in re._cache and len(re._cache) < re._MAXCACHE:
+                re._cache[key] = _rebuild(*program)
+            _loaded.add((source, flags))
+    except Exception:           # none saved yet, or damaged: patterns are compiled as usual
+        pass
+
+
+def save_patterns() -> None:
+    """Keep the programs of the patterns this run compiled that the saved file lacks."""
+    if os.environ.get("POLICYMON_NO_CACHE") or not isinstance(getattr(re, "_cache", None), dict):
+        return
+    try:
+        new = [(source, flags, p) for (kind, source, flags), p in list(re._cache.items())
+               if kind is str and (source, flags) not in _loaded]
+        if not new:
+            return
+        saved: dict = {}
+        try:
+            with open(_patterns_path(), "rb") as f:
+                saved = pickle.load(f)
+        except Exception:
+            pass
+        for source, flags, p in new:
+            program = _program(p)
+            if program is not None:
+                saved[(source, flags)] = program
+            _loaded.add((source, flags))
+        buffer = io.BytesIO()
+        pickle.dump(saved, buffer)
+        _write(_patterns_path(), buffer.getvalue())
+    except Exception:
+        pass
 
 
 def source(module_name: str) -> bytes:
@@ -80,17 +137,37 @@ def _save(path: str, table: object) -> None:
     try:
         buffer = io.BytesIO()
         _Pickler(buffer).dump(table)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(buffer.getvalue())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        _write(path, buffer.getvalue())
     except Exception:           # no cache then (a read-only home, a full disk): derived each time
         pass
+
+
+KEPT = 4                        # files kept per table: a few releases or rule edits back
+
+
+def _prune(name: str) -> None:
+    """Remove all but the KEPT newest files of a table, so rule edits do not pile up files."""
+    try:
+        folder = cache_dir()
+        files = [os.path.join(folder, f) for f in os.listdir(folder) if f.startswith(f"{name}-")]
+        for old in sorted(files, key=os.path.getmtime, reverse=True)[KEPT:]:
+            os.unlink(old)
+    except OSError:
+        pass
+
+
+def _write(path: str, data: bytes) -> None:
+    """Write a file whole or not at all (another process may be reading it)."""
+    import tempfile
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 class _Pickler(pickle.Pickler):
