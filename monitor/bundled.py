@@ -11,7 +11,7 @@ from importlib.resources import files
 
 from .config import Config
 from .errors import PolicymonError
-from .store import ensure_company, store_capture
+from .store import ensure_company, previous_version, store_capture
 
 HISTORY = files(__package__) / "bundled_history"
 MANIFEST = HISTORY / "bundled.json"
@@ -37,14 +37,21 @@ def unseeded(config: Config, db) -> list[dict]:
 
 
 def seed_bundled_history(config: Config, db) -> int:
-    """Store each bundled capture of a configured company not yet stored; returns how many."""
+    """Store each bundled capture of a configured company not yet stored; returns how many.
+    Each new version's comparison with the one before it is stored too, as a check stores it,
+    so `history` reads it instead of comparing the texts again at every run."""
     from .extract import extract        # here: a store already seeded needs no reader
+    from .history import record_comparison
     added = 0
     for c in unseeded(config, db):
         company = config.companies[c["company"]]
         body = (HISTORY / c["sha256"][:2] / c["sha256"]).read_bytes()
         ensure_company(db, company.slug, company.url)
-        store_capture(db, config.snapshots, company=company.slug, body=body, text=extract(body, c["content_type"]),
-                      source=c["source"], url=c["url"], captured_at=c["captured_at"], content_type=c["content_type"])
+        stored = store_capture(db, config.snapshots, company=company.slug, body=body,
+                               text=extract(body, c["content_type"]), source=c["source"], url=c["url"],
+                               captured_at=c["captured_at"], content_type=c["content_type"])
+        before = previous_version(db, stored.version) if stored.created else None
+        if before is not None:
+            record_comparison(db, before, stored.version, company.slug)
         added += 1
     return added
