@@ -63,12 +63,12 @@ def _record(db, slug, **columns):
 
 def test_company_checked_recently_is_next_due_one_interval_after_its_last_check(config):
     last = NOW - timedelta(hours=1)
-    assert next_due(config, config.companies["acme"], last, NOW) == last + timedelta(hours=6)
-    assert next_due(config, config.companies["globex"], last, NOW) == last + timedelta(days=1)
+    assert next_due(config, config.documents["acme"], last, NOW) == last + timedelta(hours=6)
+    assert next_due(config, config.documents["globex"], last, NOW) == last + timedelta(days=1)
 
 
 def test_company_never_checked_is_due_now(config):
-    assert next_due(config, config.companies["acme"], None, NOW) == NOW
+    assert next_due(config, config.documents["acme"], None, NOW) == NOW
 
 
 def test_crontab_weekday_numbers_count_from_sunday():
@@ -89,7 +89,7 @@ def test_bad_cron_line_is_a_config_error_naming_the_key():
 
 
 def test_interval_trigger_carries_its_jitter(config):
-    trigger = check_trigger(config, config.companies["acme"], NOW)
+    trigger = check_trigger(config, config.documents["acme"], NOW)
     assert trigger.jitter == jitter_for(6 * 3600) > 0
     fire = trigger.get_next_fire_time(None, NOW)
     assert NOW <= fire <= NOW + timedelta(seconds=trigger.jitter)

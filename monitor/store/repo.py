@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ..errors import NotFound
-from ..model import Comparison, Snapshot, Version, sha256_text
+from ..model import Comparison, Snapshot, Version, document_key, sha256_text, split_document
 from .db import utcnow, write
 from .snapshots import write_snapshot_file
 
@@ -24,6 +24,14 @@ def ensure_company(db: sqlite_utils.Database, slug: str, url: str | None = None)
         db.execute("INSERT INTO companies (slug, url, added_at) VALUES (?, ?, ?) "
                    "ON CONFLICT(slug) DO UPDATE SET url = coalesce(excluded.url, url)",
                    [slug, url, utcnow()])
+
+
+def document_filter(column: str, ref: str) -> tuple[str, list]:
+    """A WHERE clause keeping the rows of company `ref` (its privacy policy `acme` and its other
+    documents `acme/…`), or of the one document 'acme/cookies' names."""
+    if "/" in ref:
+        return f"WHERE {column} = ?", [document_key(*split_document(ref))]
+    return f"WHERE ({column} = ? OR substr({column}, 1, ?) = ?)", [ref, len(ref) + 1, ref + "/"]
 
 
 def company_row(db: sqlite_utils.Database, slug: str) -> dict | None:
@@ -135,6 +143,12 @@ def versions(db: sqlite_utils.Database, company: str) -> list[Version]:
     return [_version(r) for r in db.query(_VERSION_SQL + " ORDER BY v.captured_at, v.id", [company])]
 
 
+def versions_by_id(db: sqlite_utils.Database, company: str, ids: list[int]) -> dict[int, Version]:
+    """Those of `ids` that are versions of `company`, by id."""
+    marks = ",".join("?" * len(ids))
+    return {r["id"]: _version(r) for r in db.query(_VERSION_SQL + f" AND v.id IN ({marks})", [company, *ids])}
+
+
 def previous_version(db: sqlite_utils.Database, version: Version) -> Version | None:
     rows = list(db.query(_VERSION_SQL + " AND (v.captured_at < ? OR (v.captured_at = ? AND v.id < ?)) "
                          "ORDER BY v.captured_at DESC, v.id DESC LIMIT 1",
@@ -215,3 +229,12 @@ def comparison_row(db: sqlite_utils.Database, old_id: int, new_id: int) -> dict 
     rows = list(db.query("SELECT * FROM comparisons WHERE old_version_id = ? AND new_version_id = ?",
                          [old_id, new_id]))
     return rows[0] if rows else None
+
+
+def add_counts(db: sqlite_utils.Database, counts: dict[str, int]) -> None:
+    """Add to running totals kept for /metrics (e.g. Wayback requests made by another process)."""
+    with write(db):
+        for name, n in counts.items():
+            if n:
+                db.execute("INSERT INTO counters (name, value) VALUES (?, ?) "
+                           "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value", [name, n])
