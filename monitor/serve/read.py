@@ -6,10 +6,11 @@ pair of versions), so a page over a thousand documents is a handful of queries, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime, timezone
 
 from ..config import Config, DocumentConfig
-from ..model import SEVERITY_RANK, Finding
+from ..model import SEVERITY_RANK
 
 SORTS = ("change", "company", "checked", "outcome", "severity", "deliveries")
 
@@ -43,10 +44,9 @@ class MaterialChange:
     key: str                            # the document's key: 'acme' or 'acme/cookies'
     old_id: int
     new_id: int
-    old_at: str | None
-    new_at: str | None
+    new_at: str | None                  # when the newer version was captured
     created_at: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Line] = field(default_factory=list)      # material ones, most severe first
 
     @property
     def severity(self) -> str:
@@ -61,23 +61,20 @@ class DocumentRow:
     outcome: str | None = None
     last_error: str | None = None
     last_version_at: str | None = None
-    versions: int = 0
     change: MaterialChange | None = None
     pending: int = 0
     failed: int = 0
 
 
-def _finding(r) -> Finding:
-    return Finding(category=r["category"], material=bool(r["material"]), severity=r["severity"],
-                   direction=r["direction"], summary=r["summary"], section=r["section"],
-                   old_value=r["old_value"], new_value=r["new_value"], evidence_old=r["evidence_old"],
-                   evidence_new=r["evidence_new"])
+class Line(NamedTuple):
+    """What a dashboard row or a feed entry says of a finding (a dashboard reads thousands)."""
+    severity: str
+    category: str
+    direction: str
+    summary: str
 
 
-_CHANGE_COLUMNS = ("c.id AS comparison_id, c.company AS key, c.old_version_id AS old_id, c.new_version_id AS new_id, "
-                   "ov.captured_at AS old_at, nv.captured_at AS new_at, c.created_at")
-_CHANGE_FROM = ("comparisons c JOIN versions nv ON nv.id = c.new_version_id "
-                "JOIN versions ov ON ov.id = c.old_version_id")
+_CHANGE_COLUMNS = "c.id, c.company, c.old_version_id, c.new_version_id, c.changed_at, c.created_at"
 
 
 def _with_findings(db, changes: list[MaterialChange], filters: Filters) -> list[MaterialChange]:
@@ -87,18 +84,20 @@ def _with_findings(db, changes: list[MaterialChange], filters: Filters) -> list[
     by_id = {c.comparison_id: c for c in changes}
     where, args = filters.sql()
     ids = ",".join(str(i) for i in by_id)          # integers from the database itself
-    for r in db.query(f"SELECT f.* FROM findings f WHERE f.comparison_id IN ({ids}) AND {where} ORDER BY f.id",
-                      args):
-        by_id[r["comparison_id"]].findings.append(_finding(r))
+    for cid, *line in db.execute(f"SELECT f.comparison_id, f.severity, f.category, f.direction, f.summary "
+                                 f"FROM findings f WHERE f.comparison_id IN ({ids}) AND {where} ORDER BY f.id", args):
+        by_id[cid].findings.append(Line(*line))
     for c in changes:
         c.findings.sort(key=lambda f: SEVERITY_RANK.get(f.severity, 9))
     return changes
 
 
 def _matching(filters: Filters) -> tuple[str, list]:
+    """Material comparisons (every one has a material finding) with a finding `filters` keep."""
+    if not filters.active:
+        return "c.material = 1 AND c.technical = 0", []
     where, args = filters.sql()
-    return (f"c.material = 1 AND c.technical = 0 AND EXISTS (SELECT 1 FROM findings f WHERE f.comparison_id = c.id "
-            f"AND {where})", args)
+    return f"c.material = 1 AND c.technical = 0 AND c.id IN (SELECT f.comparison_id FROM findings f WHERE {where})", args
 
 
 def material_changes(db, keys: list[str] | None = None, filters: Filters = Filters(),
@@ -108,37 +107,36 @@ def material_changes(db, keys: list[str] | None = None, filters: Filters = Filte
     if keys is not None:
         where += f" AND c.company IN ({','.join('?' * len(keys))})"
         args += keys
-    rows = db.query(f"SELECT {_CHANGE_COLUMNS} FROM {_CHANGE_FROM} WHERE {where} "
-                    f"ORDER BY nv.captured_at DESC, c.id DESC LIMIT ?", args + [limit])
-    return _with_findings(db, [MaterialChange(**r) for r in rows], filters)
+    rows = db.execute(f"SELECT {_CHANGE_COLUMNS} FROM comparisons c WHERE {where} "
+                      f"ORDER BY c.changed_at DESC, c.id DESC LIMIT ?", args + [limit])
+    return _with_findings(db, [MaterialChange(*r) for r in rows], filters)
 
 
 def latest_changes(db, filters: Filters) -> dict[str, MaterialChange]:
     """Each document's newest material change matching `filters`."""
     where, args = _matching(filters)
-    # SQLite returns the other columns of the row that holds max(): one pass, no sort.
-    rows = db.query(f"SELECT {_CHANGE_COLUMNS}, max(nv.captured_at) AS _at FROM {_CHANGE_FROM} WHERE {where} "
-                    f"GROUP BY c.company", args)
-    changes = [MaterialChange(**{k: v for k, v in r.items() if k != "_at"}) for r in rows]
+    # From index comparisons_material alone (SQLite gives the id of the row that holds max()),
+    # then those rows by id.
+    newest = [str(r[0]) for r in db.execute(f"SELECT c.id, max(c.changed_at) FROM comparisons c WHERE {where} "
+                                             f"GROUP BY c.company", args)]
+    changes = [MaterialChange(*r) for r in db.execute(
+        f"SELECT {_CHANGE_COLUMNS} FROM comparisons c WHERE c.id IN ({','.join(newest)})")]
     return {c.key: c for c in _with_findings(db, changes, filters)}
 
 
 def dashboard_rows(config: Config, db, filters: Filters = Filters(), sort: str = "change") -> list[DocumentRow]:
     """Every configured document with its latest material change (matching `filters`; with a
     filter, only the documents that have one), in the order `sort` names."""
-    stored = {r["slug"]: r for r in db.query(
+    stored = {r[0]: r[1:] for r in db.execute(
         "SELECT slug, last_checked_at, last_outcome, last_error, "
-        "(SELECT max(captured_at) FROM versions v WHERE v.company = slug) AS last_version_at, "
-        "(SELECT count(*) FROM versions v WHERE v.company = slug) AS versions FROM companies")}
+        "(SELECT max(captured_at) FROM versions v WHERE v.company = slug) FROM companies")}
     deliveries = delivery_counts(db)
     changes = latest_changes(db, filters)
     rows = []
     for key, document in config.documents.items():
         if filters.active and key not in changes:
             continue
-        r = stored.get(key) or {}
-        rows.append(DocumentRow(document, r.get("last_checked_at"), r.get("last_outcome"), r.get("last_error"),
-                                r.get("last_version_at"), r.get("versions") or 0, changes.get(key),
+        rows.append(DocumentRow(document, *stored.get(key, (None,) * 4), changes.get(key),
                                 deliveries.get((key, "pending"), 0), deliveries.get((key, "failed"), 0)))
     return sort_rows(rows, sort)
 
@@ -167,10 +165,11 @@ def sort_rows(rows: list[DocumentRow], sort: str) -> list[DocumentRow]:
 def delivery_counts(db) -> dict[tuple[str, str], int]:
     """(document key, 'pending' | 'failed') → how many deliveries are waiting or gave up."""
     out: dict[tuple[str, str], int] = {}
-    for r in db.query("SELECT a.company, d.status, count(*) AS n FROM deliveries d JOIN alerts a ON a.id = d.alert_id "
-                      "WHERE d.status IN ('pending', 'sending', 'failed') GROUP BY a.company, d.status"):
-        status = "failed" if r["status"] == "failed" else "pending"
-        out[(r["company"], status)] = out.get((r["company"], status), 0) + r["n"]
+    for company, status, n in db.execute(
+            "SELECT a.company, d.status, count(*) FROM deliveries d JOIN alerts a ON a.id = d.alert_id "
+            "WHERE d.status IN ('pending', 'sending', 'failed') GROUP BY a.company, d.status"):
+        status = "failed" if status == "failed" else "pending"
+        out[(company, status)] = out.get((company, status), 0) + n
     return out
 
 

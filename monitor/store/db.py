@@ -160,13 +160,19 @@ def _m4_documents_and_reading(db: sqlite_utils.Database) -> None:
 
     A company's rows were its privacy policy's, keyed by its slug; they stay so (that is the
     privacy document's key, `acme`), and other documents get keys of their own (`acme/cookies`),
-    so an existing database needs no row rewritten. Added: indexes for reading a document's
-    comparisons, findings, checks and alerts without scanning; each document's last successful
+    so an existing database needs no row rewritten. Added: each comparison's `changed_at` (its
+    newer version's capture time, kept equal to it by the store) and indexes, so the newest
+    material change of every document is read from an index alone; indexes for a document's
+    findings, checks and alerts and for deliveries by state; each document's last successful
     check, filled from the checks already recorded; and counters of Wayback requests and 429s
     (they happen in the daemon, and /metrics is served by another process)."""
     _run_script(db, """
     CREATE INDEX findings_comparison ON findings(comparison_id);
-    CREATE INDEX comparisons_company ON comparisons(company, material, technical);
+    CREATE INDEX findings_kind ON findings(category, severity, comparison_id) WHERE material = 1;
+    ALTER TABLE comparisons ADD COLUMN changed_at TEXT;
+    UPDATE comparisons SET changed_at = (SELECT captured_at FROM versions WHERE versions.id = new_version_id);
+    CREATE INDEX comparisons_material ON comparisons(company, changed_at, id) WHERE material = 1 AND technical = 0;
+    CREATE INDEX deliveries_status ON deliveries(status);
     CREATE INDEX checks_company ON checks(company, outcome);
     CREATE INDEX alerts_company ON alerts(company);
     ALTER TABLE companies ADD COLUMN last_success_at TEXT;

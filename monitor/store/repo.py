@@ -130,6 +130,7 @@ def add_version(db: sqlite_utils.Database, company: str, text: str, *, captured_
             # The same text was already known from a later capture: it existed earlier.
             db.execute("UPDATE versions SET captured_at = ?, source = ?, url = ?, snapshot_id = ? WHERE id = ?",
                        [captured_at, source, url, snapshot_id, after[0]["id"]])
+            db.execute("UPDATE comparisons SET changed_at = ? WHERE new_version_id = ?", [captured_at, after[0]["id"]])
             row = next(db.query(_VERSION_SQL + " AND v.id = ?", [company, after[0]["id"]]))
             return _version(row), False
         db.execute("INSERT INTO versions (company, sha256, captured_at, source, url, snapshot_id, technical, "
@@ -213,9 +214,10 @@ def save_comparison(db: sqlite_utils.Database, comparison: Comparison, report: d
                                         json.dumps(report, ensure_ascii=False), cid])
         else:
             db.execute("INSERT INTO comparisons (company, old_version_id, new_version_id, material, technical, "
-                       "sections_changed, report, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                       "sections_changed, report, created_at, changed_at) VALUES (?,?,?,?,?,?,?,?,?)",
                        [comparison.company or new.company, old.id, new.id, int(comparison.material),
-                        int(technical), changed, json.dumps(report, ensure_ascii=False), utcnow()])
+                        int(technical), changed, json.dumps(report, ensure_ascii=False), utcnow(),
+                        new.captured_at])
             cid = db.execute("SELECT last_insert_rowid()").fetchone()[0]
         for f in comparison.findings:
             db.execute("INSERT INTO findings (comparison_id, category, material, severity, direction, summary, "
