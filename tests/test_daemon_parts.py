@@ -106,6 +106,30 @@ def test_plan_checks_overdue_companies_soon_and_keeps_the_rhythm_of_the_others(c
     assert jobs["check:globex"].trigger.start_date == NOW - timedelta(hours=2) + timedelta(days=1)
 
 
+def test_plan_checks_and_backfills_each_document_of_a_company_on_its_own(tmp_path):
+    path = tmp_path / "docs.toml"
+    path.write_text(f"""[storage]
+database = "{tmp_path / 'pm.db'}"
+[companies.acme]
+url = "https://acme.test/privacy"
+interval = "1d"
+[companies.acme.documents.cookies]
+url = "https://acme.test/cookies"
+wayback = false
+[companies.acme.documents.terms]
+url = "https://acme.test/terms"
+interval = "7d"
+""", encoding="utf-8")
+    config = load_config(path)
+    daemon = Daemon(config)
+    _record(daemon.db(), "acme/terms", last_checked_at=_stamp(NOW - timedelta(days=1)))
+    jobs = {s.id: s for s in daemon.plan(config, now=NOW)}
+    assert {i for i in jobs if not i.startswith("deliver:")} == {
+        "check:acme", "check:acme/cookies", "check:acme/terms", "archive:acme", "archive:acme/terms"}
+    assert jobs["check:acme/cookies"].trigger.interval == timedelta(days=1)       # the company's interval
+    assert jobs["check:acme/terms"].trigger.start_date == NOW + timedelta(days=6)
+
+
 def test_plan_staggers_overdue_companies(config):
     daemon = Daemon(config)
     starts = sorted(s.trigger.start_date for s in daemon.plan(config, now=NOW)

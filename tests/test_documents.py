@@ -13,19 +13,8 @@ from monitor.errors import ConfigError
 from monitor.store import open_db
 from monitor.store.db import MIGRATIONS
 from receiver import receiver  # noqa: F401  (fixture)
+from served import ARBITRATION, COOKIES, COURTS, TERMS
 from sites import Reply, policy_page, site, write_config  # noqa: F401  (site is a fixture)
-
-COOKIES = """<html><body><main><h1>Cookie Policy</h1><h2>Cookies we use</h2>
-<p>We use strictly necessary cookies to keep you signed in. We do not use advertising cookies.</p>
-<h2>Changes</h2><p>We will notify you at least {days} days before changes to this policy take effect.</p>
-</main></body></html>"""
-TERMS = """<html><body><main><h1>Terms of Service</h1><h2>Disputes</h2>
-<p>{disputes}</p><h2>Changes</h2><p>We will notify you at least 30 days before changes take effect.</p>
-</main></body></html>"""
-COURTS = "You may bring any claim in the courts of your place of residence."
-ARBITRATION = ("Any dispute will be resolved by binding individual arbitration, and you waive your right to a "
-               "class action or a jury trial.")
-
 
 def parse(text: str, tmp_path):
     import tomllib
