@@ -34,17 +34,24 @@ def unseeded(config: Config, db) -> list[dict]:
     """Bundled captures of configured companies that the store does not hold yet (a read only)."""
     known = {(r["company"], r["sha256"]) for r in db.query("SELECT company, sha256 FROM snapshots")}
     return [c for c in _manifest()["captures"]
-            if c["company"] in config.companies and (c["company"], c["sha256"]) not in known]
+            if c["company"] in config.documents and (c["company"], c["sha256"]) not in known]
 
 
 def seed_bundled_history(config: Config, db) -> int:
-    """Store each bundled capture of a configured company not yet stored; returns how many."""
+    """Store each bundled capture of a configured company not yet stored, and compare its
+    versions (as a backfill does); returns how many captures were stored."""
     added = 0
+    seeded = set()
     for c in unseeded(config, db):
-        company = config.companies[c["company"]]
+        document = config.documents[c["company"]]          # the bundled history is of privacy policies
         body = (HISTORY / c["sha256"][:2] / c["sha256"]).read_bytes()
-        ensure_company(db, company.slug, company.url)
-        store_capture(db, config.snapshots, company=company.slug, body=body, text=extract(body, c["content_type"]),
+        ensure_company(db, document.key, document.url)
+        store_capture(db, config.snapshots, company=document.key, body=body, text=extract(body, c["content_type"]),
                       source=c["source"], url=c["url"], captured_at=c["captured_at"], content_type=c["content_type"])
         added += 1
+        seeded.add(document.key)
+    if seeded:
+        from .history import compare_stale      # the classifier loads only on a first run
+        for key in sorted(seeded):
+            compare_stale(db, key)
     return added

@@ -24,10 +24,11 @@ MAX_BYTES = 10 * 1024 * 1024
 
 
 def extract(body: bytes | str, content_type: str | None = None, *, filename: str | None = None,
-            selector: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+            selector: str | None = None, remove: str | None = None, max_bytes: int = MAX_BYTES) -> str:
     """Normalised text of a snapshot (see `normalise` for the contract).
 
-    `selector` (CSS) picks the policy's element on an HTML page; other formats ignore it.
+    `selector` (CSS) picks the policy's element on an HTML page and `remove` (CSS) drops parts of
+    it first; other formats ignore both.
     Raises InputError for empty, binary, oversized or text-less input and for a selector
     that matches nothing; OverBudget (an InputError) for input over an extraction budget.
     """
@@ -51,7 +52,7 @@ def extract(body: bytes | str, content_type: str | None = None, *, filename: str
         fmt = sniff(text, content_type, filename)
         if fmt == "html":
             check_html(text)
-            lines = html_lines(text, selector)
+            lines = html_lines(text, selector, remove)
         elif fmt == "markdown":
             lines = markdown_lines(text)
         else:
