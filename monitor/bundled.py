@@ -11,7 +11,7 @@ from importlib.resources import files
 
 from .config import Config
 from .errors import PolicymonError
-from .store import ensure_company, previous_version, store_capture
+from .store import ensure_company, store_capture
 
 HISTORY = files(__package__) / "bundled_history"
 MANIFEST = HISTORY / "bundled.json"
@@ -33,25 +33,25 @@ def unseeded(config: Config, db) -> list[dict]:
     """Bundled captures of configured companies that the store does not hold yet (a read only)."""
     known = {(r["company"], r["sha256"]) for r in db.query("SELECT company, sha256 FROM snapshots")}
     return [c for c in _manifest()["captures"]
-            if c["company"] in config.companies and (c["company"], c["sha256"]) not in known]
+            if c["company"] in config.documents and (c["company"], c["sha256"]) not in known]
 
 
 def seed_bundled_history(config: Config, db) -> int:
-    """Store each bundled capture of a configured company not yet stored; returns how many.
-    Each new version's comparison with the one before it is stored too, as a check stores it,
-    so `history` reads it instead of comparing the texts again at every run."""
+    """Store each bundled capture of a configured company not yet stored, and compare its
+    versions (as a backfill does); returns how many captures were stored."""
     from .extract import extract        # here: a store already seeded needs no reader
-    from .history import record_comparison
     added = 0
+    seeded = set()
     for c in unseeded(config, db):
-        company = config.companies[c["company"]]
+        document = config.documents[c["company"]]          # the bundled history is of privacy policies
         body = (HISTORY / c["sha256"][:2] / c["sha256"]).read_bytes()
-        ensure_company(db, company.slug, company.url)
-        stored = store_capture(db, config.snapshots, company=company.slug, body=body,
-                               text=extract(body, c["content_type"]), source=c["source"], url=c["url"],
-                               captured_at=c["captured_at"], content_type=c["content_type"])
-        before = previous_version(db, stored.version) if stored.created else None
-        if before is not None:
-            record_comparison(db, before, stored.version, company.slug)
+        ensure_company(db, document.key, document.url)
+        store_capture(db, config.snapshots, company=document.key, body=body, text=extract(body, c["content_type"]),
+                      source=c["source"], url=c["url"], captured_at=c["captured_at"], content_type=c["content_type"])
         added += 1
+        seeded.add(document.key)
+    if seeded:
+        from .history import compare_stale      # the classifier loads only on a first run
+        for key in sorted(seeded):
+            compare_stale(db, key)
     return added

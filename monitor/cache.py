@@ -14,7 +14,8 @@ module cannot save: each is checked, when the table is derived, to be exactly wh
 `re.compile` makes of its source (compiled patterns compare by their program), and programs
 are only read back by the interpreter named in the file's hash. Anything wrong with the cache
 (an unwritable folder, a damaged file) only means the table is derived in memory, as without
-a cache. POLICYMON_NO_CACHE=1 turns it off.
+a cache; nothing is written where no user cache directory exists. POLICYMON_NO_CACHE=1 turns
+it off.
 
 The same programs serve the patterns modules compile when they are imported (a hundred or
 so, 10-20 ms): `load_patterns` puts those an earlier run saved into the `re` module's own
@@ -157,9 +158,14 @@ def _prune(name: str) -> None:
 
 
 def _write(path: str, data: bytes) -> None:
-    """Write a file whole or not at all (another process may be reading it)."""
+    """Write a file whole or not at all (another process may be reading it). Only under a cache
+    directory that exists: a service whose home holds none (a systemd unit, a container) keeps
+    nothing outside its data directory, and derives the tables at start instead."""
     import tempfile
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    folder = os.path.dirname(path)
+    if not os.path.isdir(os.path.dirname(os.path.dirname(folder))):
+        raise FileNotFoundError(folder)
+    os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
     try:
         with os.fdopen(fd, "wb") as f:
@@ -184,7 +190,6 @@ def _program(pattern: re.Pattern) -> tuple | None:
     """What `_sre.compile` takes to make `pattern` again, as re.compile makes it (3.11-3.13);
     None when that cannot be had or does not give the same pattern."""
     try:
-        import _sre
         from re import _compiler, _parser
         parsed = _parser.parse(pattern.pattern, pattern.flags)
         code = _compiler._code(parsed, pattern.flags)

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .alerts.record import alert_for_comparison, alert_for_fetch
-from .config import CompanyConfig, Config
+from .config import Config, DocumentConfig
 from .errors import ConfigError, FetchError, InputError
 from .extract import extract, page_problem, read_page
 from .fetch import Capture, RateLimited, WaybackClient, fetch_live
-from .history import record_comparison
+from .history import compare_stale, record_comparison
 from .model import Snapshot, sha256_text
-from .store import (ensure_company, previous_version, read_snapshot_file, referenced_paths, snapshots,
-                    store_capture, sweep, utcnow, versions, write)
+from .store import (add_counts, ensure_company, previous_version, read_snapshot_file, referenced_paths, snapshots,
+                    store_capture, sweep, utcnow, write)
 
 _TRANSIENT_STATUS = (408, 425, 429)
 
@@ -58,8 +58,9 @@ def _record_check(db, config: Config, started: str, result: CheckResult) -> Chec
                     None if result.transient is None else int(result.transient),
                     result.snapshot_id, result.version_id, result.comparison_id])
         if result.ok:
-            db.execute("UPDATE companies SET last_checked_at = ?, last_outcome = ?, last_error = NULL, "
-                       "consecutive_failures = 0 WHERE slug = ?", [utcnow(), result.outcome, result.company])
+            db.execute("UPDATE companies SET last_checked_at = ?1, last_success_at = ?1, last_outcome = ?2, "
+                       "last_error = NULL, consecutive_failures = 0 WHERE slug = ?3",
+                       [utcnow(), result.outcome, result.company])
         else:
             db.execute("UPDATE companies SET last_checked_at = ?, last_outcome = 'failed', last_error = ?, "
                        "consecutive_failures = consecutive_failures + 1 WHERE slug = ?",
@@ -74,21 +75,23 @@ def _record_check(db, config: Config, started: str, result: CheckResult) -> Chec
     return result
 
 
-def _policy_text(config: Config, company: CompanyConfig, body: bytes, content_type: str | None,
+def _policy_text(config: Config, document: DocumentConfig, body: bytes, content_type: str | None,
                  status: int | None, accepted: set[str]) -> tuple[str | None, str | None]:
     """(text, None) for a policy page, (None, reason) for anything else, from one parse of the
     page (read_page); a text already `accepted` as the policy is not judged again."""
-    page = read_page(body, content_type, status=status, selector=company.selector, max_bytes=config.max_page_bytes,
-                     known=accepted)
+    page = read_page(body, content_type, status=status, selector=document.selector, remove=document.remove,
+                     max_bytes=config.max_page_bytes, known=accepted)
     return page.text, page.problem
 
 
-def check_company(config: Config, db, slug: str) -> CheckResult:
-    """One pass over one company: fetch, judge the page, store, compare, alert.
+def check_company(config: Config, db, ref: str) -> CheckResult:
+    """One pass over one document (`acme` is its privacy policy, `acme/cookies` another): fetch,
+    judge the page, store, compare, alert.
 
     Error pages, challenges, walls and empty pages are failed checks with their reason, never
     versions. A 304 answer to our conditional GET is an unchanged check without a snapshot."""
-    company = config.company(slug)
+    company = config.document(ref)
+    slug = company.key
     ensure_company(db, slug, company.url)
     started = utcnow()
     etag, last_modified = _validators(db, slug, company.url)
@@ -138,10 +141,11 @@ def sweep_snapshots(config: Config, db) -> tuple[int, int]:
     return sweep(config.snapshots, lambda: referenced_paths(db), lock=lambda: write(db))
 
 
-def check_all(config: Config, db, slugs: list[str] | None = None) -> list[CheckResult]:
-    """Check the named companies (default: every configured one), each independently."""
-    companies = [config.company(s).slug for s in slugs] if slugs else sorted(config.companies)
-    return [check_company(config, db, slug) for slug in companies]
+def check_all(config: Config, db, refs: list[str] | None = None) -> list[CheckResult]:
+    """Check the named companies (each of their documents) or documents (`acme/cookies`),
+    default every configured document, each independently."""
+    keys = [d.key for ref in refs for d in config.documents_of(ref)] if refs else sorted(config.documents)
+    return [check_company(config, db, key) for key in dict.fromkeys(keys)]
 
 
 @dataclass
@@ -156,15 +160,16 @@ class BackfillResult:
     invalid: int = 0                    # CDX rows with an impossible timestamp or URL, never stored
     first_invalid: str | None = None    # what was wrong with the first of them
     new_versions: int = 0
+    comparisons: int = 0                # consecutive pairs compared (and kept) for the first time
     errors: list[str] = field(default_factory=list)
 
 
-def _store_capture(config: Config, db, company: CompanyConfig, capture: Capture, body: bytes,
+def _store_capture(config: Config, db, company: DocumentConfig, capture: Capture, body: bytes,
                    content_type: str | None, final_url: str | None, accepted: set[str]) -> tuple[Snapshot, bool | None]:
     """Snapshot plus (if it is a policy) version, in one transaction; returns (snapshot, version
     created), where None means the archived page is not a policy."""
     text, _ = _policy_text(config, company, body, content_type, 200, accepted)
-    stored = store_capture(db, config.snapshots, company=company.slug, body=body, text=text, source="wayback",
+    stored = store_capture(db, config.snapshots, company=company.key, body=body, text=text, source="wayback",
                            url=capture.original, captured_at=capture.captured_at, http_status=200,
                            content_type=content_type, final_url=final_url)
     if text is None:
@@ -173,23 +178,10 @@ def _store_capture(config: Config, db, company: CompanyConfig, capture: Capture,
     return stored.snapshot, stored.created
 
 
-def backfill(config: Config, db, slug: str, *, start: str | None = None, end: str | None = None,
-             progress=None, client: WaybackClient | None = None) -> BackfillResult:
-    """Store the Wayback Machine's captures of a company's policy as snapshots and versions.
-
-    Each distinct digest is downloaded once; a capture repeating an earlier digest is stored
-    from the bytes already kept (so a page that went back to an older text shows in the
-    history). Captures stored by an earlier run are skipped without a request, so an
-    interrupted backfill resumes where it stopped. `progress(result)` is called after each
-    capture."""
-    company = config.company(slug)
-    if not config.wayback_for(company):
-        where = "[wayback] enabled" if not config.wayback_enabled else f"[companies.{slug}] wayback"
-        raise ConfigError(f"the Wayback Machine is turned off for {slug} ({where} = false); remove that line "
-                          f"to backfill it")
-    ensure_company(db, slug, company.url)
-    client = client or WaybackClient.from_config(config)
-    result = BackfillResult(slug)
+def _store_captures(config: Config, db, company: DocumentConfig, client: WaybackClient, result: BackfillResult,
+                    start: str | None, end: str | None, progress) -> None:
+    """The backfill's walk over the Archive's listing (see backfill)."""
+    slug = company.key
     stored = {(r["url"], r["captured_at"]): (r["path"], r["content_type"]) for r in db.query(
         "SELECT url, captured_at, path, content_type FROM snapshots WHERE company = ? AND source = 'wayback'", [slug])}
     by_digest: dict[str, tuple[str, str | None]] = {}    # digest → (snapshot file, content type)
@@ -227,6 +219,34 @@ def backfill(config: Config, db, slug: str, *, start: str | None = None, end: st
             result.new_versions += bool(created)
         if progress:
             progress(result)
+
+
+def backfill(config: Config, db, ref: str, *, start: str | None = None, end: str | None = None,
+             progress=None, client: WaybackClient | None = None) -> BackfillResult:
+    """Store the Wayback Machine's captures of a document as snapshots and versions, and
+    compare each new pair of consecutive versions (never alerting: the past is not news).
+
+    Each distinct digest is downloaded once; a capture repeating an earlier digest is stored
+    from the bytes already kept (so a page that went back to an older text shows in the
+    history). Captures stored by an earlier run are skipped without a request, so an
+    interrupted backfill resumes where it stopped. `progress(result)` is called after each
+    capture."""
+    company = config.document(ref)
+    slug = company.key
+    if not config.wayback_for(company):
+        where = "[wayback] enabled" if not config.wayback_enabled else f"[companies.{company.company}] wayback"
+        raise ConfigError(f"the Wayback Machine is turned off for {slug} ({where} = false); remove that line "
+                          f"to backfill it")
+    ensure_company(db, slug, company.url)
+    client = client or WaybackClient.from_config(config)
+    result = BackfillResult(slug)
+    sent, throttled = client.cdx_limiter.counts()
+    try:
+        _store_captures(config, db, company, client, result, start, end, progress)
+    finally:      # the Archive's answers count for /metrics however the backfill ends
+        now_sent, now_throttled = client.cdx_limiter.counts()
+        add_counts(db, {"wayback_requests": now_sent - sent, "wayback_429s": now_throttled - throttled})
+    result.comparisons = compare_stale(db, slug)
     now = utcnow()
     with write(db):
         db.execute("UPDATE companies SET wayback_checked_at = ? WHERE slug = ?", [now, slug])
@@ -260,13 +280,13 @@ class _RunStart:
         return sha256_text(self.text)
 
 
-def _derive(config: Config, db, company: CompanyConfig, result: ReextractResult) -> list[_RunStart]:
+def _derive(config: Config, db, company: DocumentConfig, result: ReextractResult) -> list[_RunStart]:
     """The history the current extractor gives: snapshots (and snapshot-less versions, kept as
     they are) in capture order, each kept only where its text differs from the one before."""
-    items: list[tuple[str, int, int, object]] = [(s.captured_at, 0, s.id, s) for s in snapshots(db, company.slug)]
+    items: list[tuple[str, int, int, object]] = [(s.captured_at, 0, s.id, s) for s in snapshots(db, company.key)]
     items += [(r["captured_at"], 1, r["id"], r) for r in db.query(
         "SELECT v.id, v.captured_at, t.text FROM versions v JOIN texts t ON t.sha256 = v.sha256 "
-        "WHERE v.company = ? AND v.snapshot_id IS NULL", [company.slug])]
+        "WHERE v.company = ? AND v.snapshot_id IS NULL", [company.key])]
     starts: list[_RunStart] = []
     accepted: set[str] = set()
     for captured_at, kind, _, item in sorted(items, key=lambda i: i[:3]):
@@ -277,7 +297,7 @@ def _derive(config: Config, db, company: CompanyConfig, result: ReextractResult)
             body = read_snapshot_file(config.snapshots, item.path)
             if item.source == "file":     # imported by hand: read as `policymon import` reads it
                 try:
-                    text = extract(body, filename=item.url, selector=company.selector)
+                    text = extract(body, filename=item.url, selector=company.selector, remove=company.remove)
                 except InputError:
                     text = None
             else:
@@ -293,8 +313,13 @@ def _derive(config: Config, db, company: CompanyConfig, result: ReextractResult)
 
 
 def _referenced(db, version_id: int) -> bool:
-    return db.execute("SELECT EXISTS (SELECT 1 FROM comparisons WHERE old_version_id = ?1 OR new_version_id = ?1) "
-                      "OR EXISTS (SELECT 1 FROM checks WHERE version_id = ?1)", [version_id]).fetchone()[0] == 1
+    """Whether an alert or a check refers to the version (or to a comparison of it); comparisons
+    nothing refers to are derived data, recomputed whenever missing."""
+    return db.execute(
+        "SELECT EXISTS (SELECT 1 FROM comparisons c WHERE (c.old_version_id = ?1 OR c.new_version_id = ?1) AND "
+        "(EXISTS (SELECT 1 FROM alerts a WHERE a.comparison_id = c.id) "
+        "OR EXISTS (SELECT 1 FROM checks k WHERE k.comparison_id = c.id))) "
+        "OR EXISTS (SELECT 1 FROM checks WHERE version_id = ?1)", [version_id]).fetchone()[0] == 1
 
 
 def _rebuild(db, slug: str, starts: list[_RunStart], result: ReextractResult) -> None:
@@ -331,24 +356,12 @@ def _rebuild(db, slug: str, starts: list[_RunStart], result: ReextractResult) ->
                            [in_force[-1].sha256, row["id"]])
                 result.versions_changed += 1
         else:
+            db.execute("DELETE FROM comparisons WHERE old_version_id = ?1 OR new_version_id = ?1", [row["id"]])
             db.execute("DELETE FROM versions WHERE id = ?", [row["id"]])
             result.versions_removed += 1
 
 
-def _stale_pairs(db, slug: str) -> list[tuple[int, int, bool]]:
-    """Consecutive version pairs whose comparison is missing (False) or was made from texts
-    the versions no longer hold (True)."""
-    rows = db.execute(
-        "WITH v AS (SELECT id, sha256, LAG(id) OVER w AS prev_id, LAG(sha256) OVER w AS prev_sha FROM versions "
-        "WHERE company = ? WINDOW w AS (ORDER BY captured_at, id)) "
-        "SELECT v.prev_id, v.id, c.id IS NOT NULL FROM v LEFT JOIN comparisons c "
-        "ON c.old_version_id = v.prev_id AND c.new_version_id = v.id "
-        "WHERE v.prev_id IS NOT NULL AND (c.id IS NULL OR json_extract(c.report, '$.old.sha256') IS NOT v.prev_sha "
-        "OR json_extract(c.report, '$.new.sha256') IS NOT v.sha256)", [slug]).fetchall()
-    return [(old, new, bool(exists)) for old, new, exists in rows]
-
-
-def reextract(config: Config, db, slug: str | None = None) -> ReextractResult:
+def reextract(config: Config, db, ref: str | None = None) -> ReextractResult:
     """Rebuild versions from stored snapshots with the current extractor, without fetching.
 
     Versions are derived data, so they are rewritten in place (same ids, so alerts and checks
@@ -357,20 +370,16 @@ def reextract(config: Config, db, slug: str | None = None) -> ReextractResult:
     raises an alert: a better extractor is not a policy change. An interrupted run is
     completed by the next one (stale comparisons are recognised by their texts' hashes)."""
     result = ReextractResult()
-    for company in [config.company(slug)] if slug else [config.companies[s] for s in sorted(config.companies)]:
+    chosen = config.documents_of(ref) if ref else [config.documents[k] for k in sorted(config.documents)]
+    for document in chosen:
         seen = result.snapshots
-        starts = _derive(config, db, company, result)
+        starts = _derive(config, db, document, result)
         if not starts:
             if result.snapshots > seen:
-                result.skipped.append(f"{company.slug}: no stored snapshot extracts to a policy; versions kept")
+                result.skipped.append(f"{document.key}: no stored snapshot extracts to a policy; versions kept")
             continue
         result.companies += 1
         with write(db):
-            _rebuild(db, company.slug, starts, result)
-        stale = _stale_pairs(db, company.slug)
-        if stale:
-            by_id = {v.id: v for v in versions(db, company.slug)}
-            for old_id, new_id, exists in stale:
-                record_comparison(db, by_id[old_id], by_id[new_id], company.slug, replace=exists)
-                result.comparisons += 1
+            _rebuild(db, document.key, starts, result)
+        result.comparisons += compare_stale(db, document.key)
     return result

@@ -31,11 +31,11 @@ def _read_file(path: str) -> bytes:
         raise InputError(f"cannot read {path}: {e.strerror}") from None
 
 
-def _extract_file(path: str, body: bytes, selector: str | None = None) -> str:
+def _extract_file(path: str, body: bytes, selector: str | None = None, remove: str | None = None) -> str:
     """The file's text; an unusable file is an InputError that names it."""
     from .extract import extract
     try:
-        return extract(body, filename=path, selector=selector)
+        return extract(body, filename=path, selector=selector, remove=remove)
     except InputError as e:
         raise InputError(f"{path}: {e}") from None
 
@@ -136,19 +136,19 @@ def cmd_import(args) -> int:
     from .history import record_comparison
     from .store import ensure_company, previous_version, store_capture, write
     config, db = _open(args)
-    company = config.company(args.company)
+    document = config.document(args.company)
     body = _read_file(args.file)
-    text = _extract_file(args.file, body, company.selector)   # refuse bad input before storing
+    text = _extract_file(args.file, body, document.selector, document.remove)   # refuse bad input before storing
     captured_at = _iso_date(args.at)
-    ensure_company(db, company.slug, company.url)
+    ensure_company(db, document.key, document.url)
     with write(db):                     # the capture and its comparison together, or neither
-        stored = store_capture(db, config.snapshots, company=company.slug, body=body, text=text, source="file",
+        stored = store_capture(db, config.snapshots, company=document.key, body=body, text=text, source="file",
                                url=Path(args.file).name, captured_at=captured_at)
         version = stored.version
         before = previous_version(db, version) if stored.created else None
         if before is not None:
-            record_comparison(db, before, version, company.slug)
-    print(f"{company.slug}: {'stored new version' if stored.created else 'text unchanged; kept version'} "
+            record_comparison(db, before, version, document.key)
+    print(f"{document.key}: {'stored new version' if stored.created else 'text unchanged; kept version'} "
           f"#{version.id} ({version.sha256[:12]}) captured {version.captured_at}")
     return 0
 
@@ -157,23 +157,23 @@ def cmd_diff(args) -> int:
     from .compare import compare_versions
     from .store import find_version, previous_version
     config, db = _open(args, readonly=True)
-    company = config.company(args.company)
-    new = find_version(db, company.slug, args.to or "latest")
+    key = config.document(args.company).key
+    new = find_version(db, key, args.to or "latest")
     if args.from_:
-        old = find_version(db, company.slug, args.from_)
+        old = find_version(db, key, args.from_)
     else:
         old = previous_version(db, new)
         if old is None:
-            raise NotFound(f"{company.slug!r} has only one version up to {new.captured_at}; nothing to compare "
-                           f"yet (run `policymon backfill {company.slug}` or `policymon import` another)")
-    return _show_comparison(args, compare_versions(old, new, company=company.slug))
+            raise NotFound(f"{key!r} has only one version up to {new.captured_at}; nothing to compare "
+                           f"yet (run `policymon backfill {key}` or `policymon import` another)")
+    return _show_comparison(args, compare_versions(old, new, company=key))
 
 
 def cmd_history(args) -> int:
     from .history import history_rows
     from .report import render_history
     config, db = _open(args, readonly=True)
-    company = config.company(args.company)
+    key = config.document(args.company).key
     out = Path(args.output) if args.format == "html" and args.output else None
     written = []
 
@@ -184,12 +184,12 @@ def cmd_history(args) -> int:
         name = f"{out.stem}-{old.id}-{new.id}.html"
         target = out.with_name(name)
         if not target.exists():
-            _write(target, render(compare_versions(old, new, company=company.slug), "html"))
+            _write(target, render(compare_versions(old, new, company=key), "html"))
             written.append(target)
         return name
 
-    rows = history_rows(db, company.slug, report_name if out else None)
-    _emit(args, render_history(company.slug, rows, args.format))
+    rows = history_rows(db, key, report_name if out else None)
+    _emit(args, render_history(key, rows, args.format))
     if out and len(rows) > 1:
         names = [p.name for p in written]
         shown = ", ".join(names if len(names) <= 3 else [names[0], "…", names[-1]])
@@ -232,19 +232,21 @@ def cmd_backfill(args) -> int:
     from .progress import BackfillProgress
     config, db = _open(args)
     _sweep(config, db)
-    progress = BackfillProgress()
-    try:
-        result = backfill(config, db, args.company, start=args.from_, end=args.to, progress=progress)
-    finally:
-        progress.close()
-    if result.invalid:
-        print(f"policymon: refused {result.invalid} CDX row(s) that cannot be a capture (first: "
-              f"{result.first_invalid}); the rest of the history was stored", file=sys.stderr)
-    if result.failed:
-        print(f"policymon: {result.failed} capture(s) could not be downloaded (first: {result.errors[0]}); "
-              f"run the backfill again to retry them", file=sys.stderr)
-        return 1
-    return 0
+    failed = False
+    for document in config.documents_of(args.company):
+        progress = BackfillProgress()
+        try:
+            result = backfill(config, db, document.key, start=args.from_, end=args.to, progress=progress)
+        finally:
+            progress.close()
+        if result.invalid:
+            print(f"policymon: refused {result.invalid} CDX row(s) that cannot be a capture (first: "
+                  f"{result.first_invalid}); the rest of the history was stored", file=sys.stderr)
+        if result.failed:
+            print(f"policymon: {result.failed} capture(s) could not be downloaded (first: {result.errors[0]}); "
+                  f"run the backfill again to retry them", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
 
 
 def cmd_reextract(args) -> int:
@@ -272,13 +274,50 @@ def cmd_eval(args) -> int:
 def cmd_run(args) -> int:
     import signal
     # The daemon reads its signals with sigtimedwait, so every thread must block them. Block
-    # them before importing it: an import may start a thread (sqlite-utils imports numpy when
-    # it is installed, and numpy starts its BLAS threads), and a thread without the mask would
-    # take SIGTERM's default action and kill the process.
+    # them before importing it: an import may start a thread (numpy starts its BLAS threads,
+    # should anything load it), and a thread without the mask would take SIGTERM's default
+    # action and kill the process.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
     from .config import find_config
     from .daemon import run_daemon
     return run_daemon(find_config(args.config)[0], log_format=args.log_format)
+
+
+def cmd_import_declarations(args) -> int:
+    from .config import load_config
+    from .declarations import append_to_config, plan_import, read_declarations
+    config = load_config(args.config)
+    source = Path(args.path)
+    plan = plan_import(read_declarations(source), config, source)
+    for company, doctypes in plan.added.items():
+        print(f"{company}: {', '.join(doctypes)}")
+    for key in plan.kept:
+        print(f"policymon: {key} is already in {config.path}; kept as it is", file=sys.stderr)
+    for line in plan.skipped:
+        print(f"policymon: not imported: {line}", file=sys.stderr)
+    for line in plan.notes:
+        print(f"policymon: cannot honour: {line}", file=sys.stderr)
+    if not plan.text:
+        print("nothing to import")
+        return 0
+    if args.dry_run:
+        sys.stdout.write(plan.text)
+        return 0
+    append_to_config(config, plan.text)
+    documents = sum(len(d) for d in plan.added.values())
+    print(f"added {documents} document(s) of {len(plan.added)} companies to {config.path}; next: "
+          f"`policymon check {' '.join(plan.added)}`")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .config import load_config
+    from .serve import prepare_store, serve
+    config = load_config(args.config)
+    prepare_store(config)
+    print(f"policymon: serving {config.database} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr,
+          flush=True)
+    return serve(config, args.host, args.port)
 
 
 def cmd_status(args) -> int:
@@ -295,7 +334,7 @@ def cmd_alerts(args) -> int:
     from .store import company_row
     config, db = _open(args, seed=False, readonly=True)
     if args.company and args.company not in config.companies and company_row(db, args.company) is None:
-        config.company(args.company)        # raises: unknown company, naming the configured ones
+        config.document(args.company)       # raises: unknown company or document, naming the configured ones
     _emit(args, render_alerts(list_alerts(db, args.company), args.format))
     return 0
 
@@ -374,12 +413,14 @@ def cmd_config_check(args) -> int:
     path, how = find_config(args.config)
     config = load_config(path)
     bundled = sorted(set(config.companies) & set(bundled_companies()))
-    off = [slug for slug, c in config.companies.items() if not config.wayback_for(c)]
+    off = [key for key, d in config.documents.items() if not config.wayback_for(d)]
+    others = len(config.documents) - sum(1 for d in config.documents.values() if d.doctype == "privacy")
     lines = [f"config:    {path.absolute()} (found as {how})",
              f"data dir:  {data_dir()} (the default for [storage] paths not set)",
              f"database:  {_where(config.database)}",
              f"snapshots: {_where(config.snapshots)}",
              f"companies: {len(config.companies)} ({', '.join(config.companies) or 'none: add [companies.SLUG]'})"
+             + (f"; {others} other document(s)" if others else "")
              + (f"; bundled history for {', '.join(bundled)}" if bundled else ""),
              f"wayback:   " + (f"{config.wayback_endpoint}, {config.wayback_cdx_per_minute} CDX requests a minute"
                               + (f"; off for {', '.join(off)}" if off else "")
@@ -412,6 +453,8 @@ def _add_report_options(p: argparse.ArgumentParser) -> None:
                    help="exit 1 when there is a material finding, 0 when there is none (as git diff --exit-code)")
 
 
+ONE_DOCUMENT = ("a company of the config (its privacy policy), or another of its documents as COMPANY/TYPE "
+                "(acme/cookies)")
 WHEN = "a date (2024-05-01), a version id or hash prefix from `policymon history`, 'latest' or 'previous'"
 
 
@@ -453,13 +496,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("import", help="store a local file as a version of COMPANY")
-    p.add_argument("company", help="a company of the config ([companies.COMPANY])")
+    p.add_argument("company", help=ONE_DOCUMENT)
     p.add_argument("file", help="the policy as a text, Markdown, HTML or PDF file")
     p.add_argument("--at", metavar="DATE", help="capture date (ISO 8601, e.g. 2024-05-01); default now")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("diff", help="compare two stored versions of COMPANY (default: the latest two)")
-    p.add_argument("company", help="a company of the config ([companies.COMPANY])")
+    p.add_argument("company", help=ONE_DOCUMENT)
     p.add_argument("--from", dest="from_", metavar="WHEN", help=f"the older version: {WHEN}; default the one "
                                                                 "before --to")
     p.add_argument("--to", metavar="WHEN", help=f"the newer version: {WHEN}; default 'latest'")
@@ -467,7 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("history", help="list every stored version of COMPANY with what changed")
-    p.add_argument("company", help="a company of the config ([companies.COMPANY])")
+    p.add_argument("company", help=ONE_DOCUMENT)
     p.add_argument("--format", choices=("text", "json", "html"), default="text",
                    help="text (default; with each version's id and hash), json, or html (a timeline)")
     p.add_argument("-o", "--output", metavar="FILE",
@@ -476,18 +519,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("check", help="fetch each company's policy now, store it and record what changed")
-    p.add_argument("companies", nargs="*", metavar="COMPANY", help="companies to check; default: every "
-                                                                  "configured company")
+    p.add_argument("companies", nargs="*", metavar="COMPANY", help="companies to check (each of their documents) "
+                                                                  "or documents (COMPANY/TYPE); default: all")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backfill", help="store COMPANY's past versions from the Wayback Machine")
-    p.add_argument("company", help="a company of the config ([companies.COMPANY])")
+    p.add_argument("company", help="a company of the config (each of its documents), or one document as COMPANY/TYPE")
     p.add_argument("--from", dest="from_", metavar="DATE", help="first capture date (YYYY, YYYY-MM or YYYY-MM-DD)")
     p.add_argument("--to", metavar="DATE", help="last capture date (YYYY, YYYY-MM or YYYY-MM-DD)")
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("reextract", help="rebuild versions from stored snapshots after an extractor upgrade")
-    p.add_argument("company", nargs="?", help="default: every configured company")
+    p.add_argument("company", nargs="?", help="a company (each of its documents) or COMPANY/TYPE; default: every "
+                                              "configured document")
     p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser("eval", help="score the classifier on a folder of labelled version pairs")
@@ -500,12 +544,33 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one line per event on stderr: text (default) or json for log collectors")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("import-declarations", help="add companies and documents from Open Terms Archive "
+                                                   "service declarations to the config",
+                       description="Read Open Terms Archive service declarations (a SERVICE.json file, or a "
+                                   "declarations folder) and append the matching [companies.SLUG] and "
+                                   "[companies.SLUG.documents.TYPE] tables to the config file, leaving what is "
+                                   "there untouched. What policymon cannot honour (range selectors, filters, "
+                                   "pages that need a browser, combined pages) is said on stderr and in the file.")
+    p.add_argument("path", help="a declaration file or a folder of them")
+    p.add_argument("--dry-run", action="store_true", help="print the tables instead of adding them")
+    p.set_defaults(func=cmd_import_declarations)
+
+    p = sub.add_parser("serve", help="serve a dashboard, timelines, alerts, Atom feeds, a JSON API, /healthz and "
+                                     "/metrics from the database (read-only)",
+                       description="A read-only web face on the database the daemon writes; it runs beside "
+                                   "`policymon run`. Pages need no JavaScript and fetch nothing from elsewhere.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine "
+                                                       "only; put a reverse proxy in front to share it)")
+    p.add_argument("--port", type=int, default=8421, help="port to listen on (default 8421)")
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("status", help="each company's last check, next due time, failures and pending alerts")
     p.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("alerts", help="list alerts and the state of their e-mail and webhook deliveries")
-    p.add_argument("--company", help="only this company's alerts")
+    p.add_argument("--company", help="only this company's alerts (all its documents), or one document's "
+                                     "(COMPANY/TYPE)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     p.set_defaults(func=cmd_alerts)
 

@@ -23,6 +23,7 @@ import platformdirs
 
 from .cron import cron_trigger
 from .errors import ConfigError, NotFound
+from .model import PRIVACY, document_key, split_document
 
 APP = "policymon"
 CONFIG_NAME = "config.toml"
@@ -180,6 +181,7 @@ class Key:
 
 
 _STORAGE_DEFAULT = "in the data directory"
+DOCUMENTS = "companies.*.documents.*"       # the table of one of a company's other documents
 
 KEYS: tuple[Key, ...] = (
     Key("storage", "database", "path", help=f"SQLite database (WAL), created on first use; default: policymon.db "
@@ -239,15 +241,27 @@ KEYS: tuple[Key, ...] = (
         "signed: X-Policymon-Signature: sha256=<hex HMAC>", example="POLICYMON_WEBHOOK_SECRET"),
     Key("webhook", "timeout", "duration", "10s", "give up on the receiver after this long", minimum=0.1, maximum=3600),
 
-    Key("companies.*", "url", "url", help="the policy page", required=True, example="https://acme.example/privacy"),
+    Key("companies.*", "url", "url", help="the privacy policy page (or list the company's documents instead)",
+        example="https://acme.example/privacy"),
     Key("companies.*", "name", "str", help="the company's name in reports", example="Acme Inc."),
     Key("companies.*", "selector", "str", help="CSS selector for the policy's text", example="main"),
-    Key("companies.*", "interval", "duration", help="check interval; default [schedule] interval", minimum=1,
-        example="1d"),
+    Key("companies.*", "remove", "str", help="CSS selector of parts of the page to drop before reading it "
+        "(menus, a table of contents)", example="nav, .toc"),
+    Key("companies.*", "interval", "duration", help="check interval; default [schedule] interval; also the "
+        "default of its documents", minimum=1, example="1d"),
     Key("companies.*", "cron", "cron", help="check at these times instead (crontab, local time)",
         example="0 6 * * *"),
     Key("companies.*", "wayback", "bool", True, "false: never ask the Wayback Machine for this company",
         example=False),
+
+    Key(DOCUMENTS, "url", "url", help="the document's page", required=True, example="https://acme.example/cookies"),
+    Key(DOCUMENTS, "selector", "str", help="CSS selector for the document's text", example="#content"),
+    Key(DOCUMENTS, "remove", "str", help="CSS selector of parts of the page to drop", example=".cookie-table"),
+    Key(DOCUMENTS, "interval", "duration", help="check interval; default the company's", minimum=1,
+        example="7d"),
+    Key(DOCUMENTS, "cron", "cron", help="check at these times instead", example="0 7 * * 1"),
+    Key(DOCUMENTS, "wayback", "bool", True, "false: never ask the Wayback Machine for this document; default "
+        "the company's", example=False),
 )
 
 TABLES = {
@@ -271,8 +285,8 @@ REFUSED = {
                       "holding it",
     "email.starttls": "is written tls = \"starttls\"",
     "email.ssl": "is written tls = \"ssl\"",
-    "companies.*.urls": "— a company has one policy url; watch another document as its own company, "
-                        "e.g. [companies.{slug}-cookies]",
+    "companies.*.urls": "— a company has one privacy policy url; list its other documents as "
+                        "[companies.{slug}.documents.cookies] with their own url",
 }
 
 
@@ -283,14 +297,27 @@ def keys_of(table: str) -> dict[str, Key]:
 # -- settings ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CompanyConfig:
-    slug: str
+class DocumentConfig:
+    """One watched page of a company: its privacy policy (`[companies.acme] url`, key `acme`) or
+    another document (`[companies.acme.documents.cookies]`, key `acme/cookies`). Each is checked,
+    versioned, compared and alerted on its own, under its key."""
+    key: str
+    company: str
+    doctype: str
     url: str
-    name: str | None
+    name: str | None                # the company's name
     selector: str | None
+    remove: str | None              # CSS selector of parts dropped before reading
     interval: float | None          # seconds; None → [schedule] interval
     cron: str | None
     wayback: bool
+
+
+@dataclass(frozen=True)
+class CompanyConfig:
+    slug: str
+    name: str | None
+    documents: tuple[str, ...]      # keys of its documents, its privacy policy first
 
 
 @dataclass(frozen=True)
@@ -345,6 +372,7 @@ class Config:
     email: EmailConfig | None
     webhook: WebhookConfig | None
     companies: dict[str, CompanyConfig]
+    documents: dict[str, DocumentConfig]       # by key, each company's in config order
 
     def company(self, slug: str) -> CompanyConfig:
         try:
@@ -354,9 +382,29 @@ class Config:
             raise NotFound(f"unknown company {slug!r}; add [companies.{slug}] to {self.path} "
                            f"(configured: {known})") from None
 
-    def wayback_for(self, company: CompanyConfig) -> bool:
-        """Whether the Wayback Machine may be asked about `company` ([wayback] and its own switch)."""
-        return self.wayback_enabled and company.wayback
+    def document(self, ref: str) -> DocumentConfig:
+        """The document `ref` names: 'acme' or 'acme/privacy' (its privacy policy), 'acme/cookies'."""
+        slug, doctype = split_document(ref.strip())
+        company = self.company(slug)
+        key = document_key(slug, doctype)
+        if key not in self.documents:
+            known = ", ".join(company.documents)
+            if doctype == PRIVACY:
+                raise NotFound(f"{slug} has no privacy policy url in {self.path}; name one of its documents "
+                               f"({known}) or add url = \"…\" to [companies.{slug}]")
+            raise NotFound(f"{slug} has no document {doctype!r}; add [companies.{slug}.documents.{doctype}] to "
+                           f"{self.path} (its documents: {known})")
+        return self.documents[key]
+
+    def documents_of(self, ref: str) -> list[DocumentConfig]:
+        """Every document of company `ref`, or the one document 'acme/cookies' names."""
+        if "/" in ref:
+            return [self.document(ref)]
+        return [self.documents[key] for key in self.company(ref.strip()).documents]
+
+    def wayback_for(self, document: DocumentConfig) -> bool:
+        """Whether the Wayback Machine may be asked about `document` ([wayback] and its own switch)."""
+        return self.wayback_enabled and document.wayback
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -437,18 +485,59 @@ def _parse(raw: dict, path: Path) -> Config:
     if "webhook" in raw:
         webhook = WebhookConfig(**_read_table(_table(raw, "webhook"), "webhook", "webhook"))
     companies: dict[str, CompanyConfig] = {}
+    documents: dict[str, DocumentConfig] = {}
     for slug, table in _table(raw, "companies").items():
-        where = f"companies.{slug}"
-        if not _SLUG.match(slug):
-            raise ConfigError(f"[{where}]: a company slug uses lowercase letters, digits, '-' or '_'")
-        if not isinstance(table, dict):
-            raise ConfigError(f"[{where}] must be a table with a url, e.g. [{where}] then url = \"https://…\"")
-        companies[slug] = CompanyConfig(slug=slug, **_read_table(table, "companies.*", where))
+        company, docs = _company(slug, table)
+        companies[slug] = company
+        documents.update((d.key, d) for d in docs)
     base = path.resolve().parent
     flat["database"] = _resolve(base, flat["database"], data_dir() / "policymon.db")
     flat["snapshots"] = _resolve(base, flat["snapshots"], data_dir() / "snapshots")
     flat["wayback_endpoint"] = flat["wayback_endpoint"].rstrip("/")
-    return Config(path=path, email=email, webhook=webhook, companies=companies, **flat)
+    return Config(path=path, email=email, webhook=webhook, companies=companies, documents=documents, **flat)
+
+
+def _company(slug: str, table) -> tuple[CompanyConfig, list[DocumentConfig]]:
+    """`[companies.SLUG]` and its `[companies.SLUG.documents.TYPE]` tables."""
+    where = f"companies.{slug}"
+    if not _SLUG.match(slug):
+        raise ConfigError(f"[{where}]: a company slug uses lowercase letters, digits, '-' or '_'")
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{where}] must be a table with a url, e.g. [{where}] then url = \"https://…\"")
+    table = dict(table)
+    extra = table.pop("documents", {})
+    if not isinstance(extra, dict):
+        raise ConfigError(f"{where}.documents must be tables: write [{where}.documents.cookies] then url = \"…\"")
+    values = _read_table(table, "companies.*", where)
+    docs = []
+    if values["url"] is not None:
+        docs.append(DocumentConfig(key=document_key(slug), company=slug, doctype=PRIVACY, **values))
+    elif not extra:
+        raise ConfigError(f"{where}.url is missing; add e.g. url = \"https://acme.example/privacy\", or list its "
+                          f"documents as [{where}.documents.privacy]")
+    else:
+        for name in ("selector", "remove"):
+            if values[name] is not None:
+                raise ConfigError(f"{where}.{name} applies to the privacy policy at {where}.url, which is not set; "
+                                  f"move it into the [{where}.documents.…] table it is for")
+    for doctype, raw_doc in extra.items():
+        at = f"{where}.documents.{doctype}"
+        if not _SLUG.match(doctype):
+            raise ConfigError(f"[{at}]: a document type uses lowercase letters, digits, '-' or '_' "
+                              f"(e.g. privacy, cookies, terms)")
+        if not isinstance(raw_doc, dict):
+            raise ConfigError(f"[{at}] must be a table with a url, e.g. [{at}] then url = \"https://…\"")
+        if doctype == PRIVACY and values["url"] is not None:
+            raise ConfigError(f"[{at}] repeats the privacy policy {where}.url names; keep one of the two")
+        own = _read_table(raw_doc, DOCUMENTS, at)
+        if "interval" not in raw_doc and "cron" not in raw_doc:
+            own["interval"], own["cron"] = values["interval"], values["cron"]
+        if "wayback" not in raw_doc:
+            own["wayback"] = values["wayback"]
+        doc = DocumentConfig(key=document_key(slug, doctype), company=slug, doctype=doctype, name=values["name"],
+                             **own)
+        docs.insert(0, doc) if doctype == PRIVACY else docs.append(doc)
+    return CompanyConfig(slug=slug, name=values["name"], documents=tuple(d.key for d in docs)), docs
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -499,16 +588,23 @@ def config_template(companies: dict[str, str], *, data: Path | None = None) -> s
             for key in keys_of(table).values():
                 out += _key_lines(key, storage.get(key.name))
     company_keys = keys_of("companies.*").values()
-    out += ["", f"# {TABLES['companies']}", "# Each watches one policy URL; watch another document of the "
-            "same company as a company", "# of its own. Keys:"]
+    document_keys = keys_of(DOCUMENTS).values()
+    out += ["", f"# {TABLES['companies']}", "# `url` is the company's privacy policy; list its other documents (cookie policy,",
+            "# terms…) as [companies.SLUG.documents.TYPE], each checked and alerted on its own",
+            "# (`policymon diff SLUG/TYPE`). Keys:"]
     out += [f"#   {k.name}: {k.help}" for k in company_keys]
+    out += ["# and in each [companies.SLUG.documents.TYPE]:"]
+    out += [f"#   {k.name}: {k.help}" for k in document_keys]
     if companies:
         out += [f"# These ship with a bundled history (Open Terms Archive, ODC-By 1.0): `policymon diff "
                 f"{next(iter(companies))}`", "# works offline, and `policymon check` fetches their live pages."]
     for slug, url in companies.items():
         out += ["", f"[companies.{slug}]", f"url = {_toml(url)}"]
     out += ["", "# A live-only example with no stored history: uncomment it, then `policymon check acme` stores",
-            "# its first version and `policymon backfill acme` its past versions from the Wayback Machine.",
+            "# its first versions and `policymon backfill acme` their past versions from the Wayback Machine.",
             "# [companies.acme]"]
     out += [f"# {k.name} = {_toml(k.example if k.example is not None else k.default)}" for k in company_keys]
+    out += ["# [companies.acme.documents.cookies]"]
+    out += [f"# {k.name} = {_toml(k.example if k.example is not None else k.default)}" for k in document_keys
+            if k.name in ("url", "selector")]
     return "\n".join(out) + "\n"

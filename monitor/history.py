@@ -1,7 +1,6 @@
-"""A company's history: its versions in capture order and the comparison between each
+"""A document's history: its versions in capture order and the comparison between each
 consecutive pair, computed once and kept in the store."""
 from __future__ import annotations
-
 
 from .model import Finding, Version
 from .report.json import comparison_to_json
@@ -18,6 +17,30 @@ def record_comparison(db, old: Version, new: Version, company: str, *, replace: 
     from .compare import compare_versions        # here: `history` reads stored comparisons without it
     comparison = compare_versions(old, new, company=company)
     return save_comparison(db, comparison, comparison_to_json(comparison), replace=bool(existing))
+
+
+def _stale_pairs(db, slug: str) -> list[tuple[int, int, bool]]:
+    """Consecutive version pairs whose comparison is missing (False) or was made from texts
+    the versions no longer hold (True)."""
+    rows = db.execute(
+        "WITH v AS (SELECT id, sha256, LAG(id) OVER w AS prev_id, LAG(sha256) OVER w AS prev_sha FROM versions "
+        "WHERE company = ? WINDOW w AS (ORDER BY captured_at, id)) "
+        "SELECT v.prev_id, v.id, c.id IS NOT NULL FROM v LEFT JOIN comparisons c "
+        "ON c.old_version_id = v.prev_id AND c.new_version_id = v.id "
+        "WHERE v.prev_id IS NOT NULL AND (c.id IS NULL OR json_extract(c.report, '$.old.sha256') IS NOT v.prev_sha "
+        "OR json_extract(c.report, '$.new.sha256') IS NOT v.sha256)", [slug]).fetchall()
+    return [(old, new, bool(exists)) for old, new, exists in rows]
+
+
+def compare_stale(db, slug: str) -> int:
+    """Compare (and keep) every consecutive pair of `slug`'s versions whose comparison is
+    missing or stale, so history, dashboard and feeds read stored comparisons; returns how many."""
+    stale = _stale_pairs(db, slug)
+    if stale:
+        by_id = {v.id: v for v in versions(db, slug)}
+        for old_id, new_id, exists in stale:
+            record_comparison(db, by_id[old_id], by_id[new_id], slug, replace=exists)
+    return len(stale)
 
 
 def _findings(db, comparison_id: int) -> tuple[Finding, ...]:

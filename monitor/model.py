@@ -21,6 +21,27 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+PRIVACY = "privacy"     # the document a company's own `url` names, and the one `acme` alone means
+
+
+def document_key(company: str, doctype: str = PRIVACY) -> str:
+    """The key a document's rows are stored under: the bare slug for the privacy policy (so a
+    database from before documents existed is already right), `company/doctype` otherwise."""
+    return company if doctype == PRIVACY else f"{company}/{doctype}"
+
+
+def split_document(key: str) -> tuple[str, str]:
+    """('acme', 'cookies') for 'acme/cookies'; ('acme', 'privacy') for 'acme' or 'acme/privacy'."""
+    company, _, doctype = key.partition("/")
+    return company, doctype or PRIVACY
+
+
+def document_noun(key: str) -> tuple[str, str]:
+    """(company, what a person calls the document): ('acme', 'privacy policy'), ('acme', 'cookies document')."""
+    company, doctype = split_document(key)
+    return company, "privacy policy" if doctype == PRIVACY else f"{doctype.replace('-', ' ')} document"
+
+
 @dataclass(frozen=True)
 class Section:
     """A heading and its body. The preamble before the first heading has title ''."""
@@ -124,7 +145,7 @@ class Comparison:
     new: Version
     changes: tuple[Change, ...]
     findings: tuple[Finding, ...] = ()
-    company: str | None = None
+    company: str | None = None          # the document's key: 'acme' (its privacy policy) or 'acme/cookies'
 
     @property
     def material(self) -> bool:

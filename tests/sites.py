@@ -276,7 +276,8 @@ def _toml_value(value) -> str:
 def write_config(directory: Path, site: Site | None = None, *, companies: dict[str, str | dict],
                  **tables: dict) -> Path:
     """config.toml in `directory` with storage beside it, [wayback] at `site`, and `companies`
-    (slug → url, or slug → {"url": ..., "selector": ...}); extra tables as keyword arguments."""
+    (slug → url, or slug → {"url": ..., "selector": ..., "documents": {"cookies": url or {...}}});
+    extra tables as keyword arguments."""
     sections = {"storage": {"database": "policymon.db", "snapshots": "snapshots"}}
     if site is not None:
         sections["wayback"] = {"endpoint": site.wayback.endpoint}
@@ -288,10 +289,16 @@ def write_config(directory: Path, site: Site | None = None, *, companies: dict[s
         lines += [f"{k} = {_toml_value(v)}" for k, v in values.items()]
         lines.append("")
     for slug, spec in companies.items():
-        spec = {"url": spec} if isinstance(spec, str) else spec
+        spec = {"url": spec} if isinstance(spec, str) else dict(spec)
+        documents = spec.pop("documents", {})
         lines.append(f"[companies.{slug}]")
         lines += [f"{k} = {_toml_value(v)}" for k, v in spec.items()]
         lines.append("")
+        for doctype, doc in documents.items():
+            doc = {"url": doc} if isinstance(doc, str) else doc
+            lines.append(f"[companies.{slug}.documents.{doctype}]")
+            lines += [f"{k} = {_toml_value(v)}" for k, v in doc.items()]
+            lines.append("")
     path = Path(directory) / "config.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

@@ -221,3 +221,20 @@ def test_backfill_killed_midway_leaves_nothing_partial_and_the_rerun_completes(t
     assert stored_timestamps(db) == {iso(c.timestamp) for c in captures}
     assert len(versions(db, "acme")) == len(captures)
     assert f"{len(captures) - len(kept)} downloaded" in err and f"{len(kept)} already stored" in err
+
+
+def test_archive_requests_and_429s_are_counted_for_metrics(site, store):
+    """/metrics is served by another process than the one talking to the Archive: the counts
+    go into the store, however the backfill ends."""
+    archive(site, [A, B])
+    site.wayback.throttle(times=1, retry_after=0.01)
+    config, db = store
+    client = WaybackClient.from_config(config, cdx_per_minute=None, backoff=0.01, pause_429=0.01)
+    backfill(config, db, "acme", client=client)
+    counts = dict(db.execute("SELECT name, value FROM counters").fetchall())
+    sent = len(site.wayback.cdx_queries) + sum(site.wayback.downloads.values())
+    assert counts == {"wayback_requests": sent, "wayback_429s": 1} and sent == 4
+    site.wayback.throttle(times=5, retry_after=0.01)             # more than the client's retries: it fails
+    with pytest.raises(Exception, match="rate limited"):
+        backfill(config, db, "acme", client=client)
+    assert dict(db.execute("SELECT name, value FROM counters").fetchall())["wayback_429s"] == 4

@@ -40,6 +40,7 @@ def _findings(cache_home: Path, **env) -> dict:
 
 
 def test_findings_are_the_same_with_and_without_the_cache_on_every_labelled_pair(tmp_path):
+    (tmp_path / "cache").mkdir()
     uncached = _findings(tmp_path / "none", POLICYMON_NO_CACHE="1")
     _findings(tmp_path / "cache")                   # derives the tables and writes them
     assert list((tmp_path / "cache" / "policymon" / "tables").glob("lexicon-*.pickle"))
@@ -50,6 +51,7 @@ def test_findings_are_the_same_with_and_without_the_cache_on_every_labelled_pair
 
 def test_a_changed_rule_is_derived_again_never_read_stale(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
     folder = tmp_path / "lexicon"
     shutil.copytree(RULES, folder)
     before = load_lexicon(str(folder))
@@ -86,9 +88,8 @@ def test_a_damaged_cache_file_is_derived_again(tmp_path, monkeypatch):
 
 
 def test_an_unwritable_cache_folder_only_means_no_cache(tmp_path, monkeypatch):
-    blocked = tmp_path / "file"
-    blocked.write_text("a file where the cache folder would go")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    (tmp_path / "policymon").write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.cached("t", [b"x"], lambda: "derived") == "derived"
 
 
@@ -120,3 +121,9 @@ def test_patterns_saved_by_one_run_are_given_to_the_next_as_re_compile_makes_the
     assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
     assert int(runs[0].stdout) < 10 < 50 < int(runs[1].stdout)
     assert list((tmp_path / "policymon" / "tables").glob("patterns-*.pickle"))
+
+
+def test_nothing_is_written_where_there_is_no_user_cache_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "no-such-folder"))
+    assert cache.cached("t", [b"x"], lambda: "derived") == "derived"
+    assert not (tmp_path / "no-such-folder").exists()

@@ -67,7 +67,7 @@ url = "https://acme.example/privacy"
     assert config.email.to == ("a@example.com", "b@example.com")
     assert config.email.password == "hunter2"
     assert config.webhook.secret_env == "PM_SECRET"
-    assert config.company("acme").url == "https://acme.example/privacy"
+    assert config.document("acme").url == "https://acme.example/privacy"
 
 
 def test_storage_defaults_to_the_user_data_directory(tmp_path):
@@ -131,7 +131,7 @@ def test_unknown_keys_and_tables_are_refused_with_a_hint(tmp_path, text, fragmen
     ('[email]\nto = ["a@b.c"]\npassword = "hunter2"\n', "password_env"),
     ('[webhook]\nurl = "https://h.example/x"\nsecret = "s"\n', "secret_env"),
     ('[email]\nto = ["a@b.c"]\nstarttls = true\n', 'tls = "starttls"'),
-    ('[companies.acme]\nurls = ["https://a.example/p", "https://a.example/c"]\n', "companies.acme-cookies"),
+    ('[companies.acme]\nurls = ["https://a.example/p", "https://a.example/c"]\n', "companies.acme.documents.cookies"),
 ])
 def test_refused_keys_say_what_to_write_instead(tmp_path, text, fragment):
     assert fragment in refused(tmp_path, text)
@@ -153,7 +153,7 @@ wayback = false
 url = "https://g.example/p"
 """))
     assert config.host_gap == 0
-    assert not config.wayback_for(config.company("acme")) and config.wayback_for(config.company("globex"))
+    assert not config.wayback_for(config.document("acme")) and config.wayback_for(config.document("globex"))
     off = load_config(write(tmp_path, '[wayback]\nenabled = false\n[companies.globex]\nurl = "https://g.example/p"\n'))
     assert not off.wayback_for(off.company("globex"))
 
@@ -165,7 +165,8 @@ def test_every_commented_key_of_the_template_is_a_valid_setting(tmp_path):
     uncommented = "\n".join(re.sub(r"^# (\[[a-z.]+\]|[a-z_]+ = .*)$", r"\1", line) for line in text.splitlines())
     config = load_config(write(tmp_path, uncommented))
     assert config.email.to == ("privacy@example.com",) and config.webhook.url.startswith("https://")
-    assert set(config.companies) == {"reddit", "acme"} and config.company("acme").selector == "main"
+    assert set(config.companies) == {"reddit", "acme"} and config.document("acme").selector == "main"
+    assert config.document("acme/cookies").url == "https://acme.example/cookies"
     for key in KEYS:
         assert re.search(rf"^# {key.name} = ", text, re.M), f"{key.where()} is not in the template"
 
@@ -179,7 +180,7 @@ def test_template_with_a_data_dir_sets_absolute_storage_paths(tmp_path):
 
 
 def test_every_setting_is_filled_from_the_key_table():
-    fields = set(Config.__dataclass_fields__) - {"path", "email", "webhook", "companies"}
+    fields = set(Config.__dataclass_fields__) - {"path", "email", "webhook", "companies", "documents"}
     assert fields == {k.field for k in KEYS if k.table in SETTINGS_TABLES}
 
 

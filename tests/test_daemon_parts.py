@@ -63,12 +63,12 @@ def _record(db, slug, **columns):
 
 def test_company_checked_recently_is_next_due_one_interval_after_its_last_check(config):
     last = NOW - timedelta(hours=1)
-    assert next_due(config, config.companies["acme"], last, NOW) == last + timedelta(hours=6)
-    assert next_due(config, config.companies["globex"], last, NOW) == last + timedelta(days=1)
+    assert next_due(config, config.documents["acme"], last, NOW) == last + timedelta(hours=6)
+    assert next_due(config, config.documents["globex"], last, NOW) == last + timedelta(days=1)
 
 
 def test_company_never_checked_is_due_now(config):
-    assert next_due(config, config.companies["acme"], None, NOW) == NOW
+    assert next_due(config, config.documents["acme"], None, NOW) == NOW
 
 
 def test_crontab_weekday_numbers_count_from_sunday():
@@ -89,7 +89,7 @@ def test_bad_cron_line_is_a_config_error_naming_the_key():
 
 
 def test_interval_trigger_carries_its_jitter(config):
-    trigger = check_trigger(config, config.companies["acme"], NOW)
+    trigger = check_trigger(config, config.documents["acme"], NOW)
     assert trigger.jitter == jitter_for(6 * 3600) > 0
     fire = trigger.get_next_fire_time(None, NOW)
     assert NOW <= fire <= NOW + timedelta(seconds=trigger.jitter)
@@ -104,6 +104,30 @@ def test_plan_checks_overdue_companies_soon_and_keeps_the_rhythm_of_the_others(c
     acme = jobs["check:acme"].trigger.start_date
     assert NOW < acme <= NOW + timedelta(seconds=FIRST_DELAY + 1)
     assert jobs["check:globex"].trigger.start_date == NOW - timedelta(hours=2) + timedelta(days=1)
+
+
+def test_plan_checks_and_backfills_each_document_of_a_company_on_its_own(tmp_path):
+    path = tmp_path / "docs.toml"
+    path.write_text(f"""[storage]
+database = "{tmp_path / 'pm.db'}"
+[companies.acme]
+url = "https://acme.test/privacy"
+interval = "1d"
+[companies.acme.documents.cookies]
+url = "https://acme.test/cookies"
+wayback = false
+[companies.acme.documents.terms]
+url = "https://acme.test/terms"
+interval = "7d"
+""", encoding="utf-8")
+    config = load_config(path)
+    daemon = Daemon(config)
+    _record(daemon.db(), "acme/terms", last_checked_at=_stamp(NOW - timedelta(days=1)))
+    jobs = {s.id: s for s in daemon.plan(config, now=NOW)}
+    assert {i for i in jobs if not i.startswith("deliver:")} == {
+        "check:acme", "check:acme/cookies", "check:acme/terms", "archive:acme", "archive:acme/terms"}
+    assert jobs["check:acme/cookies"].trigger.interval == timedelta(days=1)       # the company's interval
+    assert jobs["check:acme/terms"].trigger.start_date == NOW + timedelta(days=6)
 
 
 def test_plan_staggers_overdue_companies(config):

@@ -18,7 +18,8 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "test
 def test_design_lists_every_config_key_under_its_table():
     bullets = {m.group(1): m.group(2) for m in re.finditer(r"^- `\[([a-z.A-Z]+)\]` (.+)$", DESIGN, re.M)}
     missing = [k.where() for k in KEYS
-               if f"`{k.name}`" not in bullets.get(k.table.replace("companies.*", "companies.SLUG"), "")]
+               if f"`{k.name}`" not in bullets.get(k.table.replace("documents.*", "documents.TYPE")
+                                                   .replace("companies.*", "companies.SLUG"), "")]
     assert missing == []
 
 

@@ -18,7 +18,7 @@ def setup(tmp_path, site, url=POLICY, **company):
 
 def with_selector(config, site, selector):
     """The same store, with the company's selector changed in config.toml."""
-    spec = {"url": config.company("acme").url}
+    spec = {"url": config.document("acme").url}
     if selector:
         spec["selector"] = selector
     return load_config(write_config(config.path.parent, site, companies={"acme": spec}))

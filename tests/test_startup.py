@@ -14,7 +14,8 @@ from cli import policymon
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "dev"
 HTML_STACK = {"bs4", "lxml", "markdownify", "soupsieve", "charset_normalizer"}
-NEVER_INSTANT = HTML_STACK | {"apscheduler", "sqlite_utils", "numpy", "requests", "urllib3", "pypdf"}
+NEVER_INSTANT = HTML_STACK | {"apscheduler", "sqlite_utils", "numpy", "requests", "urllib3", "pypdf", "starlette", "uvicorn",
+                              "prometheus_client"}
 
 RUN_AND_LIST = """
 import json, sys

@@ -107,6 +107,17 @@ def test_comparison_is_recorded_once_with_its_findings(db):
     assert [r["category"] for r in db.query("SELECT category FROM findings")] == ["sale"]
 
 
+def test_a_comparison_is_dated_by_its_newer_version_even_when_that_moves_earlier(db):
+    """changed_at orders the dashboard and feeds: it follows a version found to exist earlier."""
+    v1, _ = add_version(db, "acme", "one", captured_at="2023-05-01T00:00:00Z", source="live")
+    v2, _ = add_version(db, "acme", "two", captured_at="2024-05-01T00:00:00Z", source="live")
+    save_comparison(db, Comparison(old=v1, new=v2, changes=(), company="acme"), {})
+    assert db.execute("SELECT changed_at FROM comparisons").fetchone()[0] == "2024-05-01T00:00:00Z"
+    moved, created = add_version(db, "acme", "two", captured_at="2023-09-01T00:00:00Z", source="wayback")
+    assert (moved.id, created) == (v2.id, False)
+    assert db.execute("SELECT changed_at FROM comparisons").fetchone()[0] == "2023-09-01T00:00:00Z"
+
+
 def test_failed_write_leaves_nothing_half_written(db):
     v1, _ = add_version(db, "acme", "one", captured_at="2023-05-01T00:00:00Z", source="live")
     ghost = Version(text="two", company="acme", id=999999, captured_at="2024-01-01T00:00:00Z")

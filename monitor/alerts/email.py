@@ -22,6 +22,7 @@ from email.utils import formatdate
 from .. import net
 from ..config import EmailConfig
 from ..errors import DeliveryError
+from ..model import document_noun, split_document
 from .record import Alert
 
 _QUOTE_MAX = 600
@@ -60,21 +61,22 @@ def _version_label(v: dict) -> str:
 def _part(alert: Alert) -> _Part:
     p = alert.payload
     key = f"Alert key: {alert.key}"
+    company, noun = document_noun(alert.company)
     if alert.kind == "material":
         n = len(p["findings"])
         return _Part(
-            heading=f"{alert.company} changed its privacy policy: {n} material finding{'s' * (n != 1)}, "
+            heading=f"{company} changed its {noun}: {n} material finding{'s' * (n != 1)}, "
                     f"highest severity {alert.severity}.",
             facts=(f"Before: {_version_label(p['old'])}", f"After: {_version_label(p['new'])}", key),
             findings=tuple(p["findings"]), command_label="Full report", command=p["report"])
     if alert.kind == "failing":
         return _Part(
-            heading=f"policymon could not fetch {alert.company}'s privacy policy {p['failures']} times in a row.",
+            heading=f"policymon could not fetch {company}'s {noun} {p['failures']} times in a row.",
             facts=(f"URL: {p['url']}", f"Last error: {p['reason'] or 'unknown'}",
                    "Checks continue; you will hear once when it can be fetched again.", key),
             findings=(), command_label="Check history", command=p["history"])
     return _Part(
-        heading=f"policymon can fetch {alert.company}'s privacy policy again.",
+        heading=f"policymon can fetch {company}'s {noun} again.",
         facts=(f"URL: {p['url']}", f"Failing since: {p['failing_since']}", key),
         findings=(), command_label="Check history", command=p["history"])
 
@@ -143,7 +145,7 @@ def digest_message(alerts: list[Alert], key: str, config: EmailConfig) -> EmailM
     """One e-mail for many alerts, so a busy run does not flood the inbox. `key` is the digest's
     own (kept in the outbox, so a resend after a crash is the same message); each alert's key is
     in the X-Policymon-Alerts header and beside the alert in the text."""
-    companies = sorted({a.company for a in alerts})
+    companies = sorted({split_document(a.company)[0] for a in alerts})
     subject = (f"[policymon] {len(alerts)} alerts for {len(companies)} companies: "
                f"{', '.join(companies[:6])}{', …' if len(companies) > 6 else ''}")
     return _message(subject, key, [_part(a) for a in alerts], config, [a.key for a in alerts])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
+from ..model import split_document
 from .record import Alert, Delivery
 
 
@@ -19,9 +20,16 @@ def _delivery_line(d: Delivery) -> str:
     return line + (f"\n             last error: {d.last_error}" if d.last_error and d.status != "sent" else "")
 
 
+def alert_json(alert: Alert) -> dict:
+    """An alert as `alerts --format json` and the API show it: `company` is the company's slug and
+    `document` which of its documents (privacy for its policy)."""
+    company, document = split_document(alert.company)
+    return {**asdict(alert), "company": company, "document": document}
+
+
 def render_alerts(alerts: list[Alert], fmt: str = "text") -> str:
     if fmt == "json":
-        return json.dumps([asdict(a) for a in alerts], ensure_ascii=False, indent=2) + "\n"
+        return json.dumps([alert_json(a) for a in alerts], ensure_ascii=False, indent=2) + "\n"
     if not alerts:
         return "no alerts\n"
     out = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import DEFAULT_PATH, Config
 from ..model import SEVERITY_RANK
-from ..store import Database, company_row, utcnow, write
+from ..store import Database, company_row, document_filter, utcnow, write
 
 _SUMMARY_MAX = 120
 
@@ -184,10 +184,13 @@ def load_alert(db: Database, alert_id: int) -> Alert:
     return _alert(next(db.query("SELECT * FROM alerts WHERE id = ?", [alert_id])))
 
 
-def list_alerts(db: Database, company: str | None = None) -> list[Alert]:
-    """Alerts, newest first, each with its deliveries."""
-    where, args = ("WHERE a.company = ?", [company]) if company else ("", [])
-    alerts = list(db.query(f"SELECT * FROM alerts a {where} ORDER BY a.id DESC", args))
+def list_alerts(db: Database, company: str | None = None, limit: int | None = None) -> list[Alert]:
+    """Alerts, newest first (the newest `limit`), each with its deliveries; `company` keeps a
+    company's (all its documents) or one document's ('acme/cookies')."""
+    where, args = document_filter("a.company", company) if company else ("", [])
+    alerts = list(db.query(f"SELECT * FROM alerts a {where} ORDER BY a.id DESC LIMIT ?", args + [limit or -1]))
+    if limit is not None and alerts:
+        where, args = (where + " AND" if where else "WHERE") + " a.id >= ?", args + [alerts[-1]["id"]]
     by_alert: dict[int, list[Delivery]] = {}
     for r in db.query(f"SELECT d.* FROM deliveries d JOIN alerts a ON a.id = d.alert_id {where} "
                       "ORDER BY d.channel", args):

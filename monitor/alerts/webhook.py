@@ -18,6 +18,7 @@ import requests
 from .. import net
 from ..config import WebhookConfig
 from ..errors import DeliveryError
+from ..model import split_document
 from .record import Alert
 
 
@@ -40,7 +41,8 @@ def slack_text(alert: Alert) -> str:
 
 def webhook_body(alert: Alert) -> bytes:
     """The exact bytes posted and signed: the alert, its payload, and a chat-ready `text`."""
-    doc = {"key": alert.key, "company": alert.company, "kind": alert.kind, "severity": alert.severity,
+    company, document = split_document(alert.company)
+    doc = {"key": alert.key, "company": company, "document": document, "kind": alert.kind, "severity": alert.severity,
            "subject": alert.subject, "created_at": alert.created_at, **alert.payload, "text": slack_text(alert)}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 

@@ -45,7 +45,8 @@ def _reload(daemon: Daemon, path: Path, why: str) -> None:
     except PolicymonError as e:
         event("reload", "failed", detail=f"{why}: {e}; keeping the previous config", level=logging.WARNING)
         return
-    event("reload", "ok", detail=f"{why}: {len(config.companies)} companies (+{added} -{removed})")
+    event("reload", "ok", detail=f"{why}: {len(config.companies)} companies, {len(config.documents)} documents "
+                                f"(+{added} -{removed})")
 
 
 def run_daemon(config_path, *, log_format: str = "text") -> int:
@@ -69,7 +70,8 @@ def run_daemon(config_path, *, log_format: str = "text") -> int:
                                         f"file(s) left by interrupted runs")
         daemon.start()
         event("start", "ok", detail=f"pid {os.getpid()}, {len(config.companies)} companies, "
-                                    f"{config.workers} workers, database {config.database}")
+                                    f"{len(config.documents)} documents, {config.workers} workers, "
+                                    f"database {config.database}")
         stamp = _stamp(path)
         while True:
             info = signal.sigtimedwait(_SIGNALS, POLL)

@@ -103,16 +103,16 @@ class Daemon:
         """Every job `config` calls for, timed from what the database says was last done.
         Raises ConfigError (e.g. a bad cron line) before anything is changed."""
         now = now or datetime.now(timezone.utc)
-        rows = {r["slug"]: r for r in self.db().query("SELECT * FROM companies")}
+        rows = {r["slug"]: r for r in self.db().query("SELECT * FROM companies")}     # one row per document
         specs: list[JobSpec] = []
         overdue = 0
         archive_queue = 0
-        for slug, company in config.companies.items():
+        for slug, company in config.documents.items():
             row = rows.get(slug) or {}
             start = next_due(config, company, parse_time(row.get("last_checked_at")), now)
             late = start <= now
             if late:      # staggered, so a restart after a long stop does not fire every check at once
-                step = min(1.0, interval_of(config, company) / len(config.companies))
+                step = min(1.0, interval_of(config, company) / len(config.documents))
                 start = now + timedelta(seconds=FIRST_DELAY + overdue * step)
                 overdue += 1
             basis = (company, config.interval)
@@ -141,7 +141,7 @@ class Daemon:
     def apply(self, config: Config) -> tuple[int, int]:
         """Switch to `config`: add, replace or remove jobs so they match it. A job whose settings did
         not change is kept as it is, so a reload never delays a check already due.
-        Returns (companies added, companies removed)."""
+        Returns (documents added, documents removed)."""
         fixed = replace(config, database=self.config.database, snapshots=self.config.snapshots,
                         workers=self.config.workers)
         specs = self.plan(fixed)
@@ -149,7 +149,7 @@ class Daemon:
             event("reload", "partial", detail="[storage] paths and [schedule] workers change only on restart; "
                                              "keeping the running ones", level=logging.WARNING)
             config = fixed
-        before = set(self.config.companies)
+        before = set(self.config.documents)
         self.config = config
         wanted = {s.id for s in specs}
         for job in self.scheduler.get_jobs():
@@ -161,7 +161,7 @@ class Daemon:
             self.scheduler.add_job(getattr(self, s.func), s.trigger, args=s.args, id=s.id, name=s.id,
                                    executor=s.executor, replace_existing=True)
         self._basis = {s.id: s.basis for s in specs}
-        return len(set(config.companies) - before), len(before - set(config.companies))
+        return len(set(config.documents) - before), len(before - set(config.documents))
 
     def start(self) -> None:
         self.apply(self.config)
@@ -188,7 +188,7 @@ class Daemon:
 
     def run_check(self, slug: str) -> None:
         config = self.config
-        company = config.companies.get(slug)
+        company = config.documents.get(slug)
         if company is None:
             return
         with self._task(f"check:{slug}") as go:
@@ -214,7 +214,7 @@ class Daemon:
 
     def run_archive(self, slug: str) -> None:
         config = self.config
-        company = config.companies.get(slug)
+        company = config.documents.get(slug)
         if company is None:
             return
         with self._task(f"archive:{slug}") as go:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from ..config import CompanyConfig, Config
+from ..config import DocumentConfig, Config
 from ..cron import cron_trigger
 
 
@@ -23,7 +23,7 @@ def format_time(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
-def interval_of(config: Config, company: CompanyConfig) -> float:
+def interval_of(config: Config, company: DocumentConfig) -> float:
     return company.interval or config.interval
 
 
@@ -32,22 +32,22 @@ def jitter_for(interval: float) -> float:
     return min(interval * 0.05, 300.0)
 
 
-def next_due(config: Config, company: CompanyConfig, last_checked: datetime | None,
+def next_due(config: Config, company: DocumentConfig, last_checked: datetime | None,
              now: datetime) -> datetime:
     """The next time `company` should be checked; `now` or earlier when it is due or overdue."""
     if last_checked is None:
         return now
     if company.cron:
-        trigger = cron_trigger(company.cron, f"companies.{company.slug}.cron")
+        trigger = cron_trigger(company.cron, f"{company.key} cron")
         return trigger.get_next_fire_time(None, last_checked + timedelta(seconds=1))
     return last_checked + timedelta(seconds=interval_of(config, company))
 
 
-def check_trigger(config: Config, company: CompanyConfig, start: datetime):
+def check_trigger(config: Config, company: DocumentConfig, start: datetime):
     """The company's recurring trigger: every interval from `start` (jitter inside the trigger,
     where APScheduler reads it), or its cron times."""
     if company.cron:
-        return cron_trigger(company.cron, f"companies.{company.slug}.cron")
+        return cron_trigger(company.cron, f"{company.key} cron")
     from apscheduler.triggers.interval import IntervalTrigger      # here: `policymon status` reads this module
     interval = interval_of(config, company)
     return IntervalTrigger(seconds=interval, start_date=start, timezone=timezone.utc, jitter=jitter_for(interval))

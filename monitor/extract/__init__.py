@@ -31,18 +31,19 @@ MAX_BYTES = 10 * 1024 * 1024
 
 
 def extract(body: bytes | str, content_type: str | None = None, *, filename: str | None = None,
-            selector: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+            selector: str | None = None, remove: str | None = None, max_bytes: int = MAX_BYTES) -> str:
     """Normalised text of a snapshot (see `normalise` for the contract).
 
-    `selector` (CSS) picks the policy's element on an HTML page; other formats ignore it.
+    `selector` (CSS) picks the policy's element on an HTML page and `remove` (CSS) drops parts of
+    it first; other formats ignore both.
     Raises InputError for empty, binary, oversized or text-less input and for a selector
     that matches nothing; OverBudget (an InputError) for input over an extraction budget.
     """
-    return _extract(body, content_type, filename, selector, max_bytes, None)
+    return _extract(body, content_type, filename, selector, remove, max_bytes, None)
 
 
 def _extract(body: bytes | str, content_type: str | None, filename: str | None, selector: str | None,
-             max_bytes: int, seen: Seen | None) -> str:
+             remove: str | None, max_bytes: int, seen: Seen | None) -> str:
     """extract(), noting in `seen` what it read on the way (the decoded text, the parsed page)."""
     if isinstance(body, str):
         encoded = body.encode("utf-8", errors="ignore")        # drops lone surrogates
@@ -75,7 +76,7 @@ def _extract(body: bytes | str, content_type: str | None, filename: str | None, 
         if fmt == "html":
             from .htmlpage import html_lines
             check_html(text)
-            lines = html_lines(text, selector, seen)
+            lines = html_lines(text, selector, remove, seen)
         elif fmt == "markdown":
             lines = markdown_lines(text)
         else:
@@ -103,8 +104,8 @@ class Page:
 
 
 def read_page(body: bytes, content_type: str | None = None, *, status: int | None = None,
-              selector: str | None = None, max_bytes: int = MAX_BYTES, known: frozenset[str] | set[str] = frozenset()
-              ) -> Page:
+              selector: str | None = None, remove: str | None = None, max_bytes: int = MAX_BYTES,
+              known: frozenset[str] | set[str] = frozenset()) -> Page:
     """Extract a fetched page and judge it (page_problem) from one parse: the checks read the
     tree and the text extraction read. A text in `known` (sha256 of texts already accepted as
     the policy) is not judged again: a challenge or error page never extracts to a real
@@ -113,7 +114,7 @@ def read_page(body: bytes, content_type: str | None = None, *, status: int | Non
     from .problems import Seen, page_problem
     seen = Seen()
     try:
-        text = _extract(body, content_type, None, selector, max_bytes, seen)
+        text = _extract(body, content_type, None, selector, remove, max_bytes, seen)
     except OverBudget as e:
         return Page(None, str(e))
     except InputError as e:

@@ -212,13 +212,19 @@ def _unwrap_layout_tables(tables: list[Tag]) -> None:
                 part.name = "div"
 
 
-def _regions(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
+def _select(soup: BeautifulSoup, selector: str, key: str) -> list[Tag]:
+    try:
+        return soup.select(selector)
+    except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError) as exc:
+        raise InputError(f"CSS selector {selector!r} is not valid ({str(exc).splitlines()[0]}); "
+                         f"fix the company's {key} in config.toml") from None
+
+
+def _regions(soup: BeautifulSoup, selector: str | None, remove: str | None = None) -> list[Tag]:
+    for el in _select(soup, remove, "remove") if remove else ():
+        el.decompose()
     if selector:
-        try:
-            found = soup.select(selector)
-        except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError) as exc:
-            raise InputError(f"CSS selector {selector!r} is not valid ({str(exc).splitlines()[0]}); "
-                             "fix the company's selector in config.toml") from None
+        found = _select(soup, selector, "selector")
         ids = {id(el) for el in found}
         found = [el for el in found if not any(id(p) in ids for p in el.parents)]
         if not found:
@@ -241,19 +247,19 @@ def _regions(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
     return [body]
 
 
-def html_lines(text: str, selector: str | None = None, seen=None) -> list[str]:
+def html_lines(text: str, selector: str | None = None, remove: str | None = None, seen=None) -> list[str]:
     """Contract lines (not yet cleaned) of an HTML page's policy content. `seen`
     (problems.Seen) keeps what the problem checks need of the tree, so they do not parse it
     again."""
     soup = parse(text)
     if seen is None:
-        return soup_lines(soup, selector)
-    seen.parsed(soup)
-    lines = soup_lines(soup, selector)
-    seen.read(lines, selector)
+        return soup_lines(soup, selector, remove)
+    seen.parsed(soup, pristine=remove is None)      # `remove` changes the tree before anything can fail
+    lines = soup_lines(soup, selector, remove)
+    seen.read(lines, whole=selector is None and remove is None)
     return lines
 
 
-def soup_lines(soup: BeautifulSoup, selector: str | None = None) -> list[str]:
-    markdown = [_CONVERTER.process_tag(region, parent_tags=set()) for region in _regions(soup, selector)]
+def soup_lines(soup: BeautifulSoup, selector: str | None = None, remove: str | None = None) -> list[str]:
+    markdown = [_CONVERTER.process_tag(region, parent_tags=set()) for region in _regions(soup, selector, remove)]
     return markdown_lines("\n\n".join(markdown), bold_headings=True, raw_html=False)

@@ -68,18 +68,20 @@ class Seen:
     text: str | None = None             # the body decoded
     facts: _Facts | None = None         # of the parsed HTML page
     soup: object = None                 # the parsed page, while nothing has changed it
-    lines: list[str] | None = None      # its content lines as read without a selector
+    lines: list[str] | None = None      # its content lines as read without a selector or removal
     pdf_read: bool = False
     pdf_error: str | None = None        # why the PDF reader refused the body
 
-    def parsed(self, soup) -> None:
-        """Called by the HTML reader once the page is parsed, before it is cleaned."""
-        self.facts, self.soup = _facts(soup), soup
+    def parsed(self, soup, *, pristine: bool) -> None:
+        """Called by the HTML reader once the page is parsed, before it is cleaned; the tree is
+        kept for the checks while extraction cannot have changed it (`pristine`) yet."""
+        self.facts, self.soup = _facts(soup), soup if pristine else None
 
-    def read(self, lines: list[str], selector: str | None) -> None:
-        """Called once the page's content lines are read (which changed the tree)."""
+    def read(self, lines: list[str], *, whole: bool) -> None:
+        """Called once the page's content lines are read (which changed the tree): they are the
+        content the checks read when extraction read the `whole` page (no selector, nothing removed)."""
         self.soup = None
-        if selector is None:
+        if whole:
             self.lines = lines
 
 
@@ -88,7 +90,7 @@ def _html_facts(text: str, seen: Seen | None) -> tuple[_Facts, list[str]]:
     if seen is not None and seen.facts is not None and (seen.lines is not None or seen.soup is not None):
         from .htmlpage import soup_lines
         return seen.facts, seen.lines if seen.lines is not None else soup_lines(seen.soup)
-    from .htmlpage import parse, soup_lines    # a page read with a selector: its whole content is not known
+    from .htmlpage import parse, soup_lines    # a page read with a selector or removal: its whole content is not known
     soup = parse(text)
     return _facts(soup), soup_lines(soup)
 

@@ -56,6 +56,8 @@ class _Pause:
     def __init__(self):
         self.until = 0.0
         self.lock = threading.Lock()
+        self.sent = 0               # requests let through, by every limiter sharing it
+        self.throttled = 0          # 429 answers they met
 
 
 class RateLimiter:
@@ -87,8 +89,18 @@ class RateLimiter:
                         wait = max(wait, self._sent[0] + 60 - now)
                 if wait <= 0:
                     self._sent.append(now)
+                    self._shared.sent += 1
                     return
             self._sleep(wait)
+
+    def counts(self) -> tuple[int, int]:
+        """(requests sent, 429s met) so far by every limiter sharing this one's pauses."""
+        with self._shared.lock:
+            return self._shared.sent, self._shared.throttled
+
+    def throttled(self) -> None:
+        with self._shared.lock:
+            self._shared.throttled += 1
 
     def back_off(self, seconds: float | None) -> float:
         """Pause every request for max(seconds, pause); returns the pause applied."""
@@ -289,6 +301,8 @@ def get(url: str, *, user_agent: str, timeout: float = 30.0, max_bytes: int = 10
             attempt += 1
             continue
         if resp.status == 429:
+            if limiter is not None:
+                limiter.throttled()
             wait = retry_after_seconds(resp.headers.get("Retry-After"))
             if attempt >= retries:
                 raise RateLimited(f"{url} answered 429 Too Many Requests {attempt + 1} times; try again later",

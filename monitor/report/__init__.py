@@ -22,15 +22,16 @@ def _unknown(fmt: str, known: tuple[str, ...]) -> InputError:
 
 
 def render(comparison: Comparison, fmt: str, *, color: bool = False, width: int | None = None,
-           context: int | None = None) -> str:
+           context: int | None = None, nav: str = "") -> str:
     """The comparison as `fmt`. `color` and `width` shape terminal text; `context` (words kept
-    around each change, default 12) applies to text and Markdown; HTML shows sections whole."""
+    around each change, default 12) applies to text and Markdown; HTML shows sections whole,
+    under `nav` (links `policymon serve` adds)."""
     if fmt == "json":
         from .json import comparison_to_json
         return dumps(comparison_to_json(comparison), indent=2, ensure_ascii=False) + "\n"
     if fmt == "html":
         from .html import render_html
-        return render_html(comparison)
+        return render_html(comparison, nav)
     if fmt == "text":
         if width is not None and width < 0:
             raise InputError(f"--width must be 0 (no wrapping) or a number of columns, not {width}")
@@ -43,15 +44,15 @@ def render(comparison: Comparison, fmt: str, *, color: bool = False, width: int 
 
 
 def render_history(company: str, rows: list[HistoryRow], fmt: str, *, color: bool = False,
-                   width: int | None = None) -> str:
-    """A company's versions, oldest first as given, each with what changed since the one before."""
+                   width: int | None = None, nav: str = "") -> str:
+    """A document's versions, oldest first as given, each with what changed since the one before."""
     from .timeline import history_html, history_json, history_text
     if fmt == "text":
         return history_text(company, rows, color=color, width=width)
     if fmt == "json":
         return dumps(history_json(company, rows), indent=2, ensure_ascii=False) + "\n"
     if fmt == "html":
-        return history_html(company, rows)
+        return history_html(company, rows, nav)
     raise _unknown(fmt, HISTORY_FORMATS)
 
 

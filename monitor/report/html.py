@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from importlib.resources import files
 
-from ..model import Change, Comparison, Finding, Version
+from ..model import Change, Comparison, Finding, Version, document_noun
 from .common import (SOURCE_NAMES, anchor, capture_link, change_diff, change_title, counts_phrase,
                      finding_change, ordered_findings, plural, section_title, shows_diff, verdict_phrase,
                      version_label)
@@ -20,8 +20,9 @@ def e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def page(title: str, body: str) -> str:
-    """A complete document around `body`: the stylesheet inlined, no scripts, no requests."""
+def page(title: str, body: str, nav: str = "") -> str:
+    """A complete document around `body`: the stylesheet inlined, no scripts, no requests.
+    `nav` (HTML) goes first: the links `policymon serve` puts above every page."""
     css = files(__package__).joinpath("report.css").read_text(encoding="utf-8")
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -29,7 +30,7 @@ def page(title: str, body: str) -> str:
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
         "<meta name=\"referrer\" content=\"no-referrer\">\n"
         "<meta name=\"generator\" content=\"policymon\">\n"
-        f"<title>{e(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        f"<title>{e(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n{nav}{body}</body>\n</html>\n"
     )
 
 
@@ -197,13 +198,14 @@ def _sections_html(changes: tuple[Change, ...], old_label: str, new_label: str) 
     return out
 
 
-def render_html(comparison: Comparison) -> str:
+def render_html(comparison: Comparison, nav: str = "") -> str:
     company = comparison.company or "policy"
+    noun = document_noun(comparison.company)[1] if comparison.company else "privacy policy"
     old, new = version_label(comparison.old, "old"), version_label(comparison.new, "new")
     verdict = verdict_phrase(comparison)
     header = "\n".join([
         "<header>",
-        "<p class=\"kicker\">policymon · privacy policy comparison</p>",
+        f"<p class=\"kicker\">policymon · {e(noun)} comparison</p>",
         f"<h1>{e(company)}</h1>",
         f"<div class=\"versions\">{_version_html('old', comparison.old)}{_version_html('new', comparison.new)}</div>",
         f"<p class=\"verdict {'material' if comparison.material else 'calm'}\">{e(verdict)}</p>",
@@ -219,4 +221,4 @@ def render_html(comparison: Comparison) -> str:
         sections.append("<p class=\"none\">Both versions are empty.</p>")
     sections.append("</section>")
     body = f"{header}\n<main>\n{_findings_panel(comparison)}\n" + "\n".join(sections) + "\n</main>\n"
-    return page(f"{company}: policy changes {old} → {new}", body)
+    return page(f"{company}: policy changes {old} → {new}", body, nav)

@@ -1,7 +1,7 @@
 """The JSON report: the public contract in DESIGN.md (other programs parse it)."""
 from __future__ import annotations
 
-from ..model import Comparison, Version
+from ..model import Comparison, Version, split_document
 
 
 def _version_ref(v: Version) -> dict:
@@ -10,8 +10,10 @@ def _version_ref(v: Version) -> dict:
 
 def comparison_to_json(comparison: Comparison) -> dict:
     findings = comparison.material_findings + [f for f in comparison.findings if not f.material]
+    company, document = split_document(comparison.company) if comparison.company else (None, None)
     return {
-        "company": comparison.company,
+        "company": company,
+        "document": document,
         "old": _version_ref(comparison.old),
         "new": _version_ref(comparison.new),
         "material": comparison.material,

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from ..model import Finding
+from ..model import Finding, document_noun, split_document
 from .common import SOURCE_NAMES, capture_link, plural
 from .html import e, page, source_html
 from .text import ANSI, layout, words
@@ -83,8 +83,9 @@ def history_text(company: str, rows: list[HistoryRow], *, color: bool = False, w
     return "\n".join(lines) + "\n"
 
 
-def history_json(company: str, rows: list[HistoryRow]) -> dict:
-    return {"company": company, "versions": [
+def history_json(key: str, rows: list[HistoryRow]) -> dict:
+    company, document = split_document(key)
+    return {"company": company, "document": document, "versions": [
         {"version_id": r.version_id, "sha256": r.sha256, "captured_at": r.captured_at, "source": r.source, "url": r.url,
          "capture_url": r.capture_url, "size": r.size, "sections_changed": r.sections_changed,
          "technical": r.technical, "material": bool(r.material),
@@ -126,13 +127,14 @@ def _row_html(r: HistoryRow) -> str:
     return "\n".join(out)
 
 
-def history_html(company: str, rows: list[HistoryRow]) -> str:
+def history_html(company: str, rows: list[HistoryRow], nav: str = "") -> str:
+    noun = document_noun(company)[1]
     body = "\n".join([
-        "<header>", "<p class=\"kicker\">policymon · privacy policy history</p>", f"<h1>{e(company)}</h1>",
+        "<header>", f"<p class=\"kicker\">policymon · {e(noun)} history</p>", f"<h1>{e(company)}</h1>",
         f"<p class=\"counts\">{e(_story(company, rows).split(': ', 1)[1])}</p>", "</header>", "<main>",
         "<h2>Versions</h2>",
         "<ol class=\"timeline\">", *(_row_html(r) for r in rows), "</ol>",
         "" if rows else "<p class=\"none\">No versions stored yet.</p>",
         "</main>", ""])
-    return page(f"{company}: privacy policy history", body)
+    return page(f"{company}: {noun} history", body, nav)
 

@@ -184,8 +184,38 @@ def _m3_alert_per_comparison(db: Database) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN digest_key TEXT")
 
 
+def _m4_documents_and_reading(db: Database) -> None:
+    """Several documents per company, and what `policymon serve` reads.
+
+    A company's rows were its privacy policy's, keyed by its slug; they stay so (that is the
+    privacy document's key, `acme`), and other documents get keys of their own (`acme/cookies`),
+    so an existing database needs no row rewritten. Added: each comparison's `changed_at` (its
+    newer version's capture time, kept equal to it by the store) and indexes, so the newest
+    material change of every document is read from an index alone; indexes for a document's
+    findings, checks and alerts and for deliveries by state; each document's last successful
+    check, filled from the checks already recorded; and counters of Wayback requests and 429s
+    (they happen in the daemon, and /metrics is served by another process)."""
+    _run_script(db, """
+    CREATE INDEX findings_comparison ON findings(comparison_id);
+    CREATE INDEX findings_kind ON findings(category, severity, comparison_id) WHERE material = 1;
+    ALTER TABLE comparisons ADD COLUMN changed_at TEXT;
+    UPDATE comparisons SET changed_at = (SELECT captured_at FROM versions WHERE versions.id = new_version_id);
+    CREATE INDEX comparisons_material ON comparisons(company, changed_at, id) WHERE material = 1 AND technical = 0;
+    CREATE INDEX deliveries_status ON deliveries(status);
+    CREATE INDEX checks_company ON checks(company, outcome);
+    CREATE INDEX alerts_company ON alerts(company);
+    ALTER TABLE companies ADD COLUMN last_success_at TEXT;
+    UPDATE companies SET last_success_at = (SELECT max(finished_at) FROM checks
+        WHERE checks.company = companies.slug AND checks.outcome != 'failed');
+    CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL DEFAULT 0
+    )
+    """)
+
+
 # Append-only: a migration, once released, is never edited; add a new one instead.
-MIGRATIONS = [_m1_core, _m2_delivery_claims, _m3_alert_per_comparison]
+MIGRATIONS = [_m1_core, _m2_delivery_claims, _m3_alert_per_comparison, _m4_documents_and_reading]
 
 
 def database_problem(e: BaseException, path: Path | None = None) -> str:

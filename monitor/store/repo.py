@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import NotFound
-from ..model import Comparison, Snapshot, Version, sha256_text
+from ..model import Comparison, Snapshot, Version, document_key, sha256_text, split_document
 from .db import Database, utcnow, write
 from .snapshots import write_snapshot_file
 
@@ -22,6 +22,14 @@ def ensure_company(db: Database, slug: str, url: str | None = None) -> None:
         db.execute("INSERT INTO companies (slug, url, added_at) VALUES (?, ?, ?) "
                    "ON CONFLICT(slug) DO UPDATE SET url = coalesce(excluded.url, url)",
                    [slug, url, utcnow()])
+
+
+def document_filter(column: str, ref: str) -> tuple[str, list]:
+    """A WHERE clause keeping the rows of company `ref` (its privacy policy `acme` and its other
+    documents `acme/…`), or of the one document 'acme/cookies' names."""
+    if "/" in ref:
+        return f"WHERE {column} = ?", [document_key(*split_document(ref))]
+    return f"WHERE ({column} = ? OR substr({column}, 1, ?) = ?)", [ref, len(ref) + 1, ref + "/"]
 
 
 def company_row(db: Database, slug: str) -> dict | None:
@@ -120,6 +128,7 @@ def add_version(db: Database, company: str, text: str, *, captured_at: str, sour
             # The same text was already known from a later capture: it existed earlier.
             db.execute("UPDATE versions SET captured_at = ?, source = ?, url = ?, snapshot_id = ? WHERE id = ?",
                        [captured_at, source, url, snapshot_id, after[0]["id"]])
+            db.execute("UPDATE comparisons SET changed_at = ? WHERE new_version_id = ?", [captured_at, after[0]["id"]])
             row = next(db.query(_VERSION_SQL + " AND v.id = ?", [company, after[0]["id"]]))
             return _version(row), False
         db.execute("INSERT INTO versions (company, sha256, captured_at, source, url, snapshot_id, technical, "
@@ -131,6 +140,12 @@ def add_version(db: Database, company: str, text: str, *, captured_at: str, sour
 
 def versions(db: Database, company: str) -> list[Version]:
     return [_version(r) for r in db.query(_VERSION_SQL + " ORDER BY v.captured_at, v.id", [company])]
+
+
+def versions_by_id(db: Database, company: str, ids: list[int]) -> dict[int, Version]:
+    """Those of `ids` that are versions of `company`, by id."""
+    marks = ",".join("?" * len(ids))
+    return {r["id"]: _version(r) for r in db.query(_VERSION_SQL + f" AND v.id IN ({marks})", [company, *ids])}
 
 
 def previous_version(db: Database, version: Version) -> Version | None:
@@ -197,9 +212,10 @@ def save_comparison(db: Database, comparison: Comparison, report: dict,
                                         json.dumps(report, ensure_ascii=False), cid])
         else:
             db.execute("INSERT INTO comparisons (company, old_version_id, new_version_id, material, technical, "
-                       "sections_changed, report, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                       "sections_changed, report, created_at, changed_at) VALUES (?,?,?,?,?,?,?,?,?)",
                        [comparison.company or new.company, old.id, new.id, int(comparison.material),
-                        int(technical), changed, json.dumps(report, ensure_ascii=False), utcnow()])
+                        int(technical), changed, json.dumps(report, ensure_ascii=False), utcnow(),
+                        new.captured_at])
             cid = db.execute("SELECT last_insert_rowid()").fetchone()[0]
         for f in comparison.findings:
             db.execute("INSERT INTO findings (comparison_id, category, material, severity, direction, summary, "
@@ -213,3 +229,12 @@ def comparison_row(db: Database, old_id: int, new_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM comparisons WHERE old_version_id = ? AND new_version_id = ?",
                          [old_id, new_id]))
     return rows[0] if rows else None
+
+
+def add_counts(db: Database, counts: dict[str, int]) -> None:
+    """Add to running totals kept for /metrics (e.g. Wayback requests made by another process)."""
+    with write(db):
+        for name, n in counts.items():
+            if n:
+                db.execute("INSERT INTO counters (name, value) VALUES (?, ?) "
+                           "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value", [name, n])
