@@ -57,7 +57,7 @@ def cached(name: str, inputs: Iterable[bytes], build: Callable[[], T],
     the table is saved, what would otherwise be done lazily (compiling every pattern)."""
     if os.environ.get("POLICYMON_NO_CACHE"):
         return build()
-    digest = hashlib.sha256(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode())
+    digest = _interpreter()
     for part in inputs:
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
@@ -65,24 +65,15 @@ def cached(name: str, inputs: Iterable[bytes], build: Callable[[], T],
     try:
         with open(path, "rb") as f:
             return pickle.load(f)
-    except FileNotFoundError:
-        pass
-    except Exception:           # damaged or unreadable: derive it again, and replace it
+    except Exception:           # none yet, or damaged or unreadable: derive it (again)
         pass
     table = build()
-    if complete is not None:
-        complete(table)
-    _save(path, table)
-    _prune(name)
+    if _writable():
+        if complete is not None:
+            complete(table)
+        _save(path, table)
+        _prune(name)
     return table
-
-
-def _patterns_path() -> str:
-    digest = hashlib.sha256(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode()).hexdigest()[:32]
-    return os.path.join(cache_dir(), f"patterns-{digest}.pickle")
-
-
-_loaded: set = set()
 
 
 def load_patterns() -> None:
@@ -103,7 +94,8 @@ def load_patterns() -> None:
 
 def save_patterns() -> None:
     """Keep the programs of the patterns this run compiled that the saved file lacks."""
-    if os.environ.get("POLICYMON_NO_CACHE") or not isinstance(getattr(re, "_cache", None), dict):
+    if (os.environ.get("POLICYMON_NO_CACHE") or not isinstance(getattr(re, "_cache", None), dict)
+            or not _writable()):
         return
     try:
         new = [(source, flags, p) for (kind, source, flags), p in list(re._cache.items())
@@ -126,6 +118,24 @@ def save_patterns() -> None:
         _write(_patterns_path(), buffer.getvalue())
     except Exception:
         pass
+
+
+_loaded: set = set()            # (source, flags) of the patterns the saved file holds
+
+
+def _interpreter():
+    """A hash begun with what makes a saved program readable: this format and interpreter."""
+    return hashlib.sha256(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode())
+
+
+def _patterns_path() -> str:
+    return os.path.join(cache_dir(), f"patterns-{_interpreter().hexdigest()[:32]}.pickle")
+
+
+def _writable() -> bool:
+    """Whether the user cache directory exists: where it does not (a service's home, a
+    container), nothing is written outside the data directory and tables are derived at start."""
+    return os.path.isdir(os.path.dirname(os.path.dirname(cache_dir())))
 
 
 def source(module_name: str) -> bytes:
@@ -158,14 +168,9 @@ def _prune(name: str) -> None:
 
 
 def _write(path: str, data: bytes) -> None:
-    """Write a file whole or not at all (another process may be reading it). Only under a cache
-    directory that exists: a service whose home holds none (a systemd unit, a container) keeps
-    nothing outside its data directory, and derives the tables at start instead."""
+    """Write a file whole or not at all (another process may be reading it)."""
     import tempfile
-    folder = os.path.dirname(path)
-    if not os.path.isdir(os.path.dirname(os.path.dirname(folder))):
-        raise FileNotFoundError(folder)
-    os.makedirs(folder, exist_ok=True)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
     try:
         with os.fdopen(fd, "wb") as f:
