@@ -29,6 +29,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_compare import pairs  # noqa: E402
+
 TARGET_SECONDS = 0.10
 TARGET_RATIO = 3.0
 
@@ -49,15 +53,6 @@ def run_seconds(args: list[str], env: dict, repeat: int) -> float:
         if done.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(args)} failed ({done.returncode}): {done.stderr.decode().strip()}")
     return statistics.median(times)
-
-
-def pairs(folders: list[Path]) -> list[tuple[str, Path, Path]]:
-    out = []
-    for folder in (p for corpus in folders for p in sorted(corpus.iterdir()) if p.is_dir()):
-        old, new = sorted(folder.glob("old.*"))[:1], sorted(folder.glob("new.*"))[:1]
-        if old and new:
-            out.append((folder.name, old[0], new[0]))
-    return out
 
 
 def verdict(seconds: float, floor: float) -> str:

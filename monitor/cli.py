@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import InputError, NotFound, PolicymonError
 
 # Each command imports what it needs when it runs, so `compare`, `diff`, `history`, `status` and
-# `alerts` start in a few tens of milliseconds: no HTML reader for Markdown or text files, no
+# `alerts` start in about a tenth of a second: no HTML reader for Markdown or text files, no
 # scheduler, no sqlite-utils, no HTTP client unless the command uses them
 # (tests/test_startup.py checks which modules each one loads).
 
