@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from ..errors import ConfigError
 from ..cache import cached, source
+from ..errors import ConfigError
 from .literals import Clause, Gate, Need, Piece, core, macro_piece, may_match, present, rarest, required, skeleton
 
 VALUE_KINDS = ("polarity", "presence", "duration", "age", "text")
