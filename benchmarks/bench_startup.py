@@ -71,6 +71,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "POLICYMON_CONFIG")}
     env.update(XDG_CONFIG_HOME=str(work / "config"), XDG_DATA_HOME=str(work / "data"),
                XDG_CACHE_HOME=str(work / "cache"), NO_COLOR="1")
+    (work / "cache").mkdir()           # a user's cache directory, as ~/.cache is on any desktop
     cmd = policymon()
     try:
         subprocess.run(cmd + ["init"], env=env, check=True, stdout=subprocess.DEVNULL)
