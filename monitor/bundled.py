@@ -11,7 +11,6 @@ from importlib.resources import files
 
 from .config import Config
 from .errors import PolicymonError
-from .extract import extract
 from .store import ensure_company, store_capture
 
 HISTORY = files(__package__) / "bundled_history"
@@ -40,6 +39,7 @@ def unseeded(config: Config, db) -> list[dict]:
 def seed_bundled_history(config: Config, db) -> int:
     """Store each bundled capture of a configured company not yet stored, and compare its
     versions (as a backfill does); returns how many captures were stored."""
+    from .extract import extract        # here: a store already seeded needs no reader
     added = 0
     seeded = set()
     for c in unseeded(config, db):

@@ -14,8 +14,7 @@ from functools import cached_property
 from .alerts.record import alert_for_comparison, alert_for_fetch
 from .config import Config, DocumentConfig
 from .errors import ConfigError, FetchError, InputError
-from .extract import OverBudget, extract, page_problem
-from .extract.formats import is_pdf
+from .extract import extract, page_problem, read_page
 from .fetch import Capture, RateLimited, WaybackClient, fetch_live
 from .history import compare_stale, record_comparison
 from .model import Snapshot, sha256_text
@@ -78,25 +77,11 @@ def _record_check(db, config: Config, started: str, result: CheckResult) -> Chec
 
 def _policy_text(config: Config, document: DocumentConfig, body: bytes, content_type: str | None,
                  status: int | None, accepted: set[str]) -> tuple[str | None, str | None]:
-    """(text, None) for a policy page, (None, reason) for anything else.
-
-    page_problem costs as much as extract, so it is skipped when the text is one already
-    accepted as a policy (most fetches of a page that did not change): a challenge or error
-    page never extracts to a real policy's text. A PDF that extracted is a policy document
-    (page_problem would only read it again), and a page over an extraction budget is not
-    read again to be judged."""
-    try:
-        text = extract(body, content_type, selector=document.selector, remove=document.remove,
-                       max_bytes=config.max_page_bytes)
-    except OverBudget as e:
-        return None, str(e)
-    except InputError as e:
-        return None, page_problem(body, content_type, status) or str(e)
-    if sha256_text(text) not in accepted and not (is_pdf(body) and (status or 200) < 400):
-        problem = page_problem(body, content_type, status)
-        if problem:
-            return None, problem
-    return text, None
+    """(text, None) for a policy page, (None, reason) for anything else, from one parse of the
+    page (read_page); a text already `accepted` as the policy is not judged again."""
+    page = read_page(body, content_type, status=status, selector=document.selector, remove=document.remove,
+                     max_bytes=config.max_page_bytes, known=accepted)
+    return page.text, page.problem
 
 
 def check_company(config: Config, db, ref: str) -> CheckResult:

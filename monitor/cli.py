@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import sqlite3
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
-from .config import load_config
 from .errors import InputError, NotFound, PolicymonError
+
+# Each command imports what it needs when it runs, so `compare`, `diff`, `history`, `status` and
+# `alerts` start in about a tenth of a second: no HTML reader for Markdown or text files, no
+# scheduler, no sqlite-utils, no HTTP client unless the command uses them
+# (tests/test_startup.py checks which modules each one loads).
 
 FORMATS = ("text", "markdown", "html", "json")
 EXPECTED_FAILURE, USAGE, INTERNAL_ERROR = 1, 2, 3
@@ -70,6 +71,7 @@ def _show_comparison(args, comparison) -> int:
     from .report import render
     width = args.width
     if width is None and args.output is None and sys.stdout.isatty():
+        import shutil
         width = shutil.get_terminal_size().columns
     _emit(args, render(comparison, args.format, color=_use_color(args), width=width, context=args.context))
     return 1 if args.exit_code and comparison.material else 0
@@ -87,6 +89,7 @@ def _open(args, *, seed: bool = True, readonly: bool = False):
     those commands work on a read-only database; only a store that still lacks bundled history
     it could hold is opened for writing, to seed it, and only if it can be."""
     from .bundled import seed_bundled_history, unseeded
+    from .config import load_config
     from .store import open_db
     from .store.db import StoreError
     config = load_config(args.config)
@@ -117,6 +120,7 @@ def _sweep(config, db) -> None:
 
 
 def _iso_date(value: str | None) -> str:
+    from datetime import datetime, timezone
     if not value:
         return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
@@ -270,9 +274,9 @@ def cmd_eval(args) -> int:
 def cmd_run(args) -> int:
     import signal
     # The daemon reads its signals with sigtimedwait, so every thread must block them. Block
-    # them before importing it: an import may start a thread (sqlite-utils imports numpy when
-    # it is installed, and numpy starts its BLAS threads), and a thread without the mask would
-    # take SIGTERM's default action and kill the process.
+    # them before importing it: an import may start a thread (numpy starts its BLAS threads,
+    # should anything load it), and a thread without the mask would take SIGTERM's default
+    # action and kill the process.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
     from .config import find_config
     from .daemon import run_daemon
@@ -280,6 +284,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_import_declarations(args) -> int:
+    from .config import load_config
     from .declarations import append_to_config, plan_import, read_declarations
     config = load_config(args.config)
     source = Path(args.path)
@@ -306,6 +311,7 @@ def cmd_import_declarations(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .config import load_config
     from .serve import prepare_store, serve
     config = load_config(args.config)
     prepare_store(config)
@@ -347,6 +353,7 @@ def cmd_deliver(args) -> int:
 
 def cmd_notify_test(args) -> int:
     from .alerts import sample_alert, send_alert
+    from .config import load_config
     from .errors import ConfigError
     config = load_config(args.config)
     channels = [args.channel] if args.channel else [c for c in ("email", "webhook") if getattr(config, c)]
@@ -401,7 +408,7 @@ def cmd_config_check(args) -> int:
     """Validate the config as start-up does and say where everything is."""
     from .alerts.outbox import check_channel
     from .bundled import bundled_companies
-    from .config import data_dir, find_config
+    from .config import data_dir, find_config, load_config
     from .errors import ConfigError
     path, how = find_config(args.config)
     config = load_config(path)
@@ -459,12 +466,23 @@ def _version() -> str:
         return "(not installed: run from a source folder)"
 
 
+class _VersionAction(argparse.Action):
+    """--version, reading the installed version only when asked (importlib.metadata costs 15 ms)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"policymon {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policymon", description="Monitor privacy policies and say which changes matter.",
         epilog="Exit codes: 0 success; 1 an expected failure (one line on stderr), a material finding with "
                "--exit-code, or eval below --min-f1; 2 a usage error; 3 an internal error.")
-    parser.add_argument("--version", action="version", version=f"policymon {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     parser.add_argument("--config", metavar="PATH",
                         help="config file (default: $POLICYMON_CONFIG, else the first of ./config.toml, "
                              "~/.config/policymon/config.toml, /etc/policymon/config.toml)")
@@ -585,6 +603,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .cache import load_patterns, save_patterns
+    load_patterns()                     # before the command imports the modules that compile them
+    try:
+        return _run(argv)
+    finally:
+        save_patterns()
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -597,11 +624,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except sqlite3.Error as e:      # a fault met after opening (a disk that filled up meanwhile, say)
-        from .store import database_problem
-        print(f"policymon: {database_problem(e)}", file=sys.stderr)
-        return 1
     except Exception as e:      # a bug, not bad input: still one line, with a way to see more
+        sqlite3 = sys.modules.get("sqlite3")    # imported by the commands that open the store
+        if sqlite3 is not None and isinstance(e, sqlite3.Error):
+            # a fault met after opening (a disk that filled up meanwhile, say)
+            from .store import database_problem
+            print(f"policymon: {database_problem(e)}", file=sys.stderr)
+            return 1
         if os.environ.get("POLICYMON_DEBUG"):
             raise
         print(f"policymon: internal error: {type(e).__name__}: {e} (please report it; set POLICYMON_DEBUG=1 "

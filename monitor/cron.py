@@ -2,9 +2,12 @@
 so a bad line is refused at start-up, by `policymon config check` and on reload alike."""
 from __future__ import annotations
 
-from apscheduler.triggers.cron import CronTrigger
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
 
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -41,6 +44,7 @@ def cron_trigger(expr: str, key: str = "cron") -> CronTrigger:
         raise ConfigError(f"config: {key} = {expr!r} needs five fields (minute hour day month weekday), "
                           f"e.g. \"0 6 * * *\"")
     minute, hour, day, month, weekday = fields
+    from apscheduler.triggers.cron import CronTrigger      # here: every command loads the config
     try:
         return CronTrigger(minute=minute, hour=hour, day=day, month=month,
                            day_of_week=_crontab_days(weekday, key))

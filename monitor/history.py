@@ -2,8 +2,6 @@
 consecutive pair, computed once and kept in the store."""
 from __future__ import annotations
 
-
-from .compare import compare_versions
 from .model import Finding, Version
 from .report.json import comparison_to_json
 from .report.timeline import HistoryRow
@@ -16,6 +14,7 @@ def record_comparison(db, old: Version, new: Version, company: str, *, replace: 
     existing = comparison_row(db, old.id, new.id)
     if existing and not replace:
         return existing["id"]
+    from .compare import compare_versions        # here: `history` reads stored comparisons without it
     comparison = compare_versions(old, new, company=company)
     return save_comparison(db, comparison, comparison_to_json(comparison), replace=bool(existing))
 
@@ -67,6 +66,7 @@ def history_rows(db, company: str, report_name=None) -> list[HistoryRow]:
                 changed, technical = stored["sections_changed"], bool(stored["technical"])
                 findings = _findings(db, stored["id"])
             else:
+                from .compare import compare_versions
                 comparison = compare_versions(previous, version, company=company)
                 changed = sum(1 for c in comparison.changes if c.status != "unchanged")
                 findings = comparison.findings

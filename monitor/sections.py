@@ -97,10 +97,12 @@ def _bare_kind(line: str) -> tuple[str, int, int] | None:
     """
     if len(line) > MAX_HEADING_CHARS:
         return None
+    m = _NUMBERED.match(line)
+    if m is None and line.endswith(_SENTENCE_END):
+        return None                     # a sentence: neither ALL CAPS nor Title Case ends like one
     words = _WORDS.findall(line)
     if len(words) > MAX_HEADING_WORDS:
         return None
-    m = _NUMBERED.match(line)
     if m:
         rest = m.group("rest")
         if (rest[0].isupper() or rest[0].isdigit()) and (_is_caps(rest.removesuffix(".")) or _reads_as_title(rest)):

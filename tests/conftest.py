@@ -20,6 +20,8 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETGUARD), os.envir
 HOME = Path(tempfile.mkdtemp(prefix="policymon-tests-"))
 os.environ["XDG_DATA_HOME"] = str(HOME / "data")
 os.environ["XDG_CONFIG_HOME"] = str(HOME / "config")
+os.environ["XDG_CACHE_HOME"] = str(HOME / "cache")
+(HOME / "cache").mkdir()
 os.environ.pop("POLICYMON_CONFIG", None)
 
 ROOT = Path(__file__).resolve().parent.parent

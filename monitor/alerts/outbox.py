@@ -18,11 +18,9 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-import sqlite_utils
-
 from ..config import Config
 from ..errors import ConfigError, DeliveryError
-from ..store import write
+from ..store import Database, write
 from .email import alert_message, digest_message, send_message
 from .record import Alert, Delivery, load_alert
 from .webhook import post_alert
@@ -134,21 +132,21 @@ def send_alert(config: Config, channel: str, alert: Alert) -> None:
         post_alert(config.webhook, alert)
 
 
-def requeue_failed(db: sqlite_utils.Database, *, now: datetime | None = None) -> int:
+def requeue_failed(db: Database, *, now: datetime | None = None) -> int:
     """Give deliveries that gave up a fresh set of attempts (after fixing the set-up); returns how many."""
     with write(db):
         return db.execute("UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ? "
                           "WHERE status = 'failed'", [_iso(now or datetime.now(timezone.utc))]).rowcount
 
 
-def _due(db: sqlite_utils.Database, now: str) -> list[Delivery]:
+def _due(db: Database, now: str) -> list[Delivery]:
     rows = db.query("SELECT * FROM deliveries WHERE (status = 'pending' AND next_attempt_at <= ?) "
                     "OR status = 'sending' ORDER BY alert_id, channel", [now])
     return [Delivery.from_row(r) for r in rows
             if r["status"] == "pending" or r["next_attempt_at"] <= now or _owner_gone(r["claimed_by"])]
 
 
-def _claim(db: sqlite_utils.Database, ids: list[int], now: datetime, *, digest: bool = False) -> list[Delivery]:
+def _claim(db: Database, ids: list[int], now: datetime, *, digest: bool = False) -> list[Delivery]:
     """Take the rows of `ids` that are still due; a concurrent run may have taken some.
 
     `digest` files the rows taken under one digest key, written with the claim, so a digest
@@ -172,7 +170,7 @@ def _claim(db: sqlite_utils.Database, ids: list[int], now: datetime, *, digest: 
         return [Delivery.from_row(r) for r in db.query(f"SELECT * FROM deliveries WHERE id IN ({marks})", taken)]
 
 
-def _record(db: sqlite_utils.Database, config: Config, claimed: list[Delivery], now: datetime,
+def _record(db: Database, config: Config, claimed: list[Delivery], now: datetime,
             error: str | None, report: DeliveryReport) -> None:
     owner = _owner()
     with write(db):
@@ -198,7 +196,7 @@ def _record(db: sqlite_utils.Database, config: Config, claimed: list[Delivery], 
             report.errors.append(f"{label}: {error}")
 
 
-def _release(db: sqlite_utils.Database, claimed: list[Delivery], now: datetime) -> None:
+def _release(db: Database, claimed: list[Delivery], now: datetime) -> None:
     """Interrupted mid-send: hand the rows back so the next run sends them (perhaps again)."""
     with write(db):
         for d in claimed:
@@ -224,7 +222,7 @@ def _attempt(db, config, deliveries: list[Delivery], now: datetime, send, report
     return True
 
 
-def deliver_pending(db: sqlite_utils.Database, config: Config, *, now: datetime | None = None,
+def deliver_pending(db: Database, config: Config, *, now: datetime | None = None,
                     channels: tuple[str, ...] = CHANNELS) -> DeliveryReport:
     """Send every delivery through `channels` that is due. Must not be called inside a write()
     transaction: each claim and each result has to be committed on its own for a crash to lose

@@ -14,11 +14,9 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
 from ..config import DEFAULT_PATH, Config
 from ..model import SEVERITY_RANK
-from ..store import company_row, document_filter, utcnow, write
+from ..store import Database, company_row, document_filter, utcnow, write
 
 _SUMMARY_MAX = 120
 
@@ -89,7 +87,7 @@ def _report_command(config: Config, company: str, old: dict, new: dict) -> str:
     return f"{prefix} diff {company} --from {ref(old)} --to {ref(new)}"
 
 
-def _insert(db: sqlite_utils.Database, config: Config, alert: Alert) -> int:
+def _insert(db: Database, config: Config, alert: Alert) -> int:
     """Record `alert` and its deliveries unless its key exists; returns the alert's id. Caller holds write()."""
     existing = db.execute("SELECT id FROM alerts WHERE key = ?", [alert.key]).fetchone()
     if existing:
@@ -106,7 +104,7 @@ def _insert(db: sqlite_utils.Database, config: Config, alert: Alert) -> int:
     return alert_id
 
 
-def alert_for_comparison(db: sqlite_utils.Database, config: Config, comparison_id: int) -> int | None:
+def alert_for_comparison(db: Database, config: Config, comparison_id: int) -> int | None:
     """The alert for a stored comparison with material findings at or above config.min_severity.
 
     Technical comparisons (re-extractions) never alert. Returns the alert id (the existing one
@@ -135,7 +133,7 @@ def alert_for_comparison(db: sqlite_utils.Database, config: Config, comparison_i
         return _insert(db, config, alert)
 
 
-def _streak(db: sqlite_utils.Database, company: str) -> tuple[int, dict | None]:
+def _streak(db: Database, company: str) -> tuple[int, dict | None]:
     """(how many failure streaks were alerted, the open 'failing' alert if not yet recovered)."""
     rows = list(db.query("SELECT * FROM alerts WHERE company = ? AND kind IN ('failing', 'recovered') "
                          "ORDER BY id", [company]))
@@ -144,7 +142,7 @@ def _streak(db: sqlite_utils.Database, company: str) -> tuple[int, dict | None]:
     return count, open_alert
 
 
-def alert_for_fetch(db: sqlite_utils.Database, config: Config, company: str, ok: bool,
+def alert_for_fetch(db: Database, config: Config, company: str, ok: bool,
                     reason: str | None) -> int | None:
     """A 'failing' alert once a company's consecutive failures reach config.max_failures, and a
     'recovered' alert on the first success after that; None otherwise.
@@ -182,11 +180,11 @@ def _alert(row: dict, deliveries: tuple[Delivery, ...] = ()) -> Alert:
                  deliveries=deliveries)
 
 
-def load_alert(db: sqlite_utils.Database, alert_id: int) -> Alert:
+def load_alert(db: Database, alert_id: int) -> Alert:
     return _alert(next(db.query("SELECT * FROM alerts WHERE id = ?", [alert_id])))
 
 
-def list_alerts(db: sqlite_utils.Database, company: str | None = None, limit: int | None = None) -> list[Alert]:
+def list_alerts(db: Database, company: str | None = None, limit: int | None = None) -> list[Alert]:
     """Alerts, newest first (the newest `limit`), each with its deliveries; `company` keeps a
     company's (all its documents) or one document's ('acme/cookies')."""
     where, args = document_filter("a.company", company) if company else ("", [])

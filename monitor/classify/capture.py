@@ -24,21 +24,27 @@ _WORD = re.compile(r"\w+")
 def capture_problem(old_text: str, new_text: str) -> Finding | None:
     """A non-material finding saying why these two texts are not two versions of one whole
     policy, or None when they may be."""
-    old, new = _WORD.findall(old_text.lower()), _WORD.findall(new_text.lower())
-    short, long = sorted((old, new), key=len)
-    which = "old" if short is old else "new"
-    if len(long) < POLICY_WORDS:
+    old, new = _words(old_text), _words(new_text)
+    short, long = (old, new) if old <= new else (new, old)
+    which = "old" if old <= new else "new"
+    if long < POLICY_WORDS:
         return None
-    if len(short) < MIN_WORDS:
-        why, kind = f"the {which} version has only {len(short)} words: an empty, error or stub capture", "short"
-    elif len(short) < MIN_SHARE * len(long):
-        why, kind = (f"the {which} version holds {len(short) / len(long):.0%} of the other's words: "
+    if short < MIN_WORDS:
+        why, kind = f"the {which} version has only {short} words: an empty, error or stub capture", "short"
+    elif short < MIN_SHARE * long:
+        why, kind = (f"the {which} version holds {short / long:.0%} of the other's words: "
                      f"a page cut off early, or another page (a landing or index page), was captured"), "other-page"
-    elif len(short) < SAME_DATE_SHARE * len(long) and (dates := policy_dates(old_text)) and dates == policy_dates(new_text):
-        why, kind = (f"the {which} version lacks {1 - len(short) / len(long):.0%} of the other's words while the "
+    elif short < SAME_DATE_SHARE * long and (dates := policy_dates(old_text)) and dates == policy_dates(new_text):
+        why, kind = (f"the {which} version lacks {1 - short / long:.0%} of the other's words while the "
                      f"policy's own date ({' / '.join(dates)}) is unchanged: other documents were captured "
                      f"with the policy on one date only"), "partial"
     else:
         return None
     return Finding(category="notice", material=False, severity="low", direction="neutral",
                    summary=f"Not compared clause by clause: {why}", rule=f"capture.{kind}")
+
+
+def _words(text: str) -> int:
+    """How many words a text has, counted without making them (lower case changes what
+    counts as a word only beyond ASCII)."""
+    return _WORD.subn("", text if text.isascii() else text.lower())[1]

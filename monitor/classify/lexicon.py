@@ -8,13 +8,13 @@ must not match; tests/test_lexicon.py runs them all.
 """
 from __future__ import annotations
 
+import os
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from importlib import resources
 
+from ..cache import cached, source
 from ..errors import ConfigError
 from .literals import Clause, Gate, Need, Piece, core, macro_piece, may_match, present, rarest, required, skeleton
 
@@ -253,16 +253,36 @@ def _expand_macros(raw: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def load_lexicon() -> Lexicon:
-    folder = resources.files(__package__).joinpath("lexicon")
+def load_lexicon(folder: str | None = None) -> Lexicon:
+    """The lexicon of lexicon/*.toml (or of another folder of rule files), derived once per
+    change of a rule file or of this code and read from the user cache directory after that
+    (cache.py)."""
+    folder = folder or os.path.join(os.path.dirname(__file__), "lexicon")
+    files = {}
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".toml"):
+            with open(os.path.join(folder, name), "rb") as f:
+                files[name[:-5]] = f.read()
+    inputs = [source(__name__), source("monitor.classify.literals"), *(f"{name}\0".encode() + body for name, body in
+                                                                        files.items())]
+    return cached("lexicon", inputs, lambda: Lexicon(_tables(files)), _compile_all)
+
+
+def _tables(files: dict[str, bytes]) -> dict[str, dict]:
+    import tomllib
     tables = {}
-    for entry in folder.iterdir():
-        if entry.name.endswith(".toml"):
-            try:
-                tables[entry.name[:-5]] = tomllib.loads(entry.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as e:
-                raise ConfigError(f"lexicon file {entry.name} is not valid TOML ({e}); fix it") from None
-    return Lexicon(tables)
+    for name, body in files.items():
+        try:
+            tables[name] = tomllib.loads(body.decode("utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"lexicon file {name}.toml is not valid TOML ({e}); fix it") from None
+    return tables
+
+
+def _compile_all(lexicon: Lexicon) -> None:
+    """Every rule's patterns compiled, as first use would, so that the cached lexicon holds them."""
+    for rule in lexicon.rules:
+        rule.patterns, rule.context, rule.excludes
 
 
 LEXICON = load_lexicon()

@@ -6,19 +6,17 @@ sigtimedwait() by the main loop, so no handler ever runs in the middle of a chec
 """
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..bundled import seed_bundled_history
-from ..check import sweep_snapshots
 from ..config import load_config
 from ..errors import PolicymonError
-from .lock import acquire_lock
-from .log import event, setup_logging
-from .scheduler import Daemon
+
+if TYPE_CHECKING:       # the daemon's parts are imported by run_daemon: `status` reads daemon.status alone
+    from .scheduler import Daemon
 
 POLL = 1.0            # seconds between looks at config.toml's mtime
 STOP_GRACE = 10.0     # seconds running tasks get to finish after SIGTERM before they are abandoned
@@ -39,6 +37,8 @@ def _stop_signal(info) -> bool:
 
 
 def _reload(daemon: Daemon, path: Path, why: str) -> None:
+    import logging
+    from .log import event
     try:
         config = load_config(path)
         added, removed = daemon.apply(config)
@@ -51,6 +51,11 @@ def _reload(daemon: Daemon, path: Path, why: str) -> None:
 
 def run_daemon(config_path, *, log_format: str = "text") -> int:
     """Run until SIGTERM or SIGINT; returns the exit code (0 after a graceful stop)."""
+    from ..bundled import seed_bundled_history
+    from ..check import sweep_snapshots
+    from .lock import acquire_lock
+    from .log import event, setup_logging
+    from .scheduler import Daemon
     path = Path(config_path)
     setup_logging(log_format)
     config = load_config(path)        # the same validation as `policymon config check` and every reload

@@ -28,6 +28,7 @@ from ..config import Config
 from ..errors import PolicymonError
 from ..fetch import WaybackClient
 from ..store import company_row, open_db
+from .heap import Heap
 from .log import event
 from .timing import archive_due, check_trigger, interval_of, next_due, parse_time
 
@@ -83,6 +84,7 @@ class Daemon:
         self._archive_client = None
         self._basis: dict[str, tuple] = {}
         self._delivery_problems: dict[str, list[str]] = {}
+        self.heap = Heap()              # before any thread of the pool starts
         self.scheduler = BackgroundScheduler(
             executors={"checks": ThreadPoolExecutor(config.workers),
                        "archive": ThreadPoolExecutor(1),
@@ -209,6 +211,7 @@ class Daemon:
                 return
             event("check", result.outcome, company=slug, duration=time.monotonic() - started,
                   detail=_check_detail(result), level=logging.INFO if result.ok else logging.WARNING)
+            self.heap.checked()
             if result.alert_ids:
                 self.wake_delivery()
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from apscheduler.triggers.interval import IntervalTrigger
-
 from ..config import DocumentConfig, Config
 from ..cron import cron_trigger
 
@@ -50,6 +48,7 @@ def check_trigger(config: Config, company: DocumentConfig, start: datetime):
     where APScheduler reads it), or its cron times."""
     if company.cron:
         return cron_trigger(company.cron, f"{company.key} cron")
+    from apscheduler.triggers.interval import IntervalTrigger      # here: `policymon status` reads this module
     interval = interval_of(config, company)
     return IntervalTrigger(seconds=interval, start_date=start, timezone=timezone.utc, jitter=jitter_for(interval))
 

@@ -247,9 +247,17 @@ def _regions(soup: BeautifulSoup, selector: str | None, remove: str | None = Non
     return [body]
 
 
-def html_lines(text: str, selector: str | None = None, remove: str | None = None) -> list[str]:
-    """Contract lines (not yet cleaned) of an HTML page's policy content."""
-    return soup_lines(parse(text), selector, remove)
+def html_lines(text: str, selector: str | None = None, remove: str | None = None, seen=None) -> list[str]:
+    """Contract lines (not yet cleaned) of an HTML page's policy content. `seen`
+    (problems.Seen) keeps what the problem checks need of the tree, so they do not parse it
+    again."""
+    soup = parse(text)
+    if seen is None:
+        return soup_lines(soup, selector, remove)
+    seen.parsed(soup, pristine=remove is None)      # `remove` changes the tree before anything can fail
+    lines = soup_lines(soup, selector, remove)
+    seen.read(lines, whole=selector is None and remove is None)
+    return lines
 
 
 def soup_lines(soup: BeautifulSoup, selector: str | None = None, remove: str | None = None) -> list[str]:

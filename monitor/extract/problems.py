@@ -8,15 +8,14 @@ policy is long.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..errors import InputError
 from .budget import OverBudget, check_html
 from .encoding import binary_kind, decode
 from .formats import detect_format
-from .htmlpage import parse, soup_lines
 from .markdown import markdown_lines
 from .normalise import join_lines
-from .pdf import pdf_lines
 
 SHORT = 300   # words; far fewer than any real policy, far more than any challenge or wall
 
@@ -44,14 +43,62 @@ _SOFT_ERROR = re.compile(r"\b(?:404|page not found|not found|page (?:does not|do
 _NEEDS_JS = re.compile(r"\b(?:enable javascript|javascript is (?:required|disabled)|loading\.\.\.|please wait)", re.I)
 
 
-def _heads(soup) -> str:
+_PASSWORD = re.compile("^password$", re.I)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the checks read of an HTML page as parsed, before extraction drops its chrome."""
+    heads: str                  # the title and first h1/h2 headings
+    password: bool              # a password field
+    page_words: int             # words of the whole body
+
+
+def _facts(soup) -> _Facts:
     parts = [soup.title.get_text(" ", strip=True) if soup.title else ""]
     parts += [h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2"], limit=3)]
-    return " | ".join(parts)
+    return _Facts(" | ".join(parts), soup.find("input", attrs={"type": _PASSWORD}) is not None,
+                  len((soup.body or soup).get_text(" ").split()))
 
 
-def page_problem(body: bytes | str, content_type: str | None = None, http_status: int | None = None) -> str | None:
-    """A short reason why a fetched page is not a policy, or None when it may be one."""
+@dataclass
+class Seen:
+    """What extraction read of a page on its way (extract.read_page), so that the checks read
+    the same decoded text and the same parsed tree instead of parsing the page again."""
+    text: str | None = None             # the body decoded
+    facts: _Facts | None = None         # of the parsed HTML page
+    soup: object = None                 # the parsed page, while nothing has changed it
+    lines: list[str] | None = None      # its content lines as read without a selector or removal
+    pdf_read: bool = False
+    pdf_error: str | None = None        # why the PDF reader refused the body
+
+    def parsed(self, soup, *, pristine: bool) -> None:
+        """Called by the HTML reader once the page is parsed, before it is cleaned; the tree is
+        kept for the checks while extraction cannot have changed it (`pristine`) yet."""
+        self.facts, self.soup = _facts(soup), soup if pristine else None
+
+    def read(self, lines: list[str], *, whole: bool) -> None:
+        """Called once the page's content lines are read (which changed the tree): they are the
+        content the checks read when extraction read the `whole` page (no selector, nothing removed)."""
+        self.soup = None
+        if whole:
+            self.lines = lines
+
+
+def _html_facts(text: str, seen: Seen | None) -> tuple[_Facts, list[str]]:
+    """The page's facts and content lines: those extraction read when it has, else from a parse."""
+    if seen is not None and seen.facts is not None and (seen.lines is not None or seen.soup is not None):
+        from .htmlpage import soup_lines
+        return seen.facts, seen.lines if seen.lines is not None else soup_lines(seen.soup)
+    from .htmlpage import parse, soup_lines    # a page read with a selector or removal: its whole content is not known
+    soup = parse(text)
+    return _facts(soup), soup_lines(soup)
+
+
+def page_problem(body: bytes | str, content_type: str | None = None, http_status: int | None = None, *,
+                 seen: Seen | None = None) -> str | None:
+    """A short reason why a fetched page is not a policy, or None when it may be one. `seen`:
+    what extraction already read of this body (read_page)."""
     if isinstance(body, str):
         body = body.encode("utf-8", errors="ignore")
     if http_status is not None and http_status >= 400 and not body.strip():
@@ -60,6 +107,7 @@ def page_problem(body: bytes | str, content_type: str | None = None, http_status
         return "empty page"
     fmt = detect_format(body, content_type)
     if fmt == "pdf":
+        from .pdf import pdf_lines
         try:
             pdf_lines(body)
         except InputError as exc:
@@ -69,21 +117,20 @@ def page_problem(body: bytes | str, content_type: str | None = None, http_status
     if kind:
         return f"binary content ({kind}), not a policy page"
     try:
-        text = decode(body, content_type)
+        text = seen.text if seen is not None and seen.text is not None else decode(body, content_type)
     except InputError:
         return "binary content, not a policy page"
     raw = text.lower()
     heads, password, page_words = "", False, 0
     if fmt == "html":
         try:
-            check_html(text)
+            if seen is None or seen.facts is None:     # else extraction has scanned this text
+                check_html(text)
         except OverBudget as exc:
             return str(exc)
-        soup = parse(text)
-        heads = _heads(soup)
-        password = soup.find("input", attrs={"type": re.compile("^password$", re.I)}) is not None
-        page_words = len((soup.body or soup).get_text(" ").split())
-        content = join_lines(soup_lines(soup))
+        facts, lines = _html_facts(text, seen)
+        heads, password, page_words = facts.heads, facts.password, facts.page_words
+        content = join_lines(lines)
     elif fmt == "markdown":
         content = join_lines(markdown_lines(text))
     else:

@@ -11,15 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
 from ..errors import NotFound
 from ..model import Comparison, Snapshot, Version, document_key, sha256_text, split_document
-from .db import utcnow, write
+from .db import Database, utcnow, write
 from .snapshots import write_snapshot_file
 
 
-def ensure_company(db: sqlite_utils.Database, slug: str, url: str | None = None) -> None:
+def ensure_company(db: Database, slug: str, url: str | None = None) -> None:
     with write(db):
         db.execute("INSERT INTO companies (slug, url, added_at) VALUES (?, ?, ?) "
                    "ON CONFLICT(slug) DO UPDATE SET url = coalesce(excluded.url, url)",
@@ -34,7 +32,7 @@ def document_filter(column: str, ref: str) -> tuple[str, list]:
     return f"WHERE ({column} = ? OR substr({column}, 1, ?) = ?)", [ref, len(ref) + 1, ref + "/"]
 
 
-def company_row(db: sqlite_utils.Database, slug: str) -> dict | None:
+def company_row(db: Database, slug: str) -> dict | None:
     rows = list(db.query("SELECT * FROM companies WHERE slug = ?", [slug]))
     return rows[0] if rows else None
 
@@ -47,7 +45,7 @@ def _snapshot(row: dict) -> Snapshot:
                     etag=row["etag"], last_modified=row["last_modified"], id=row["id"])
 
 
-def save_snapshot(db: sqlite_utils.Database, root: Path, *, company: str, body: bytes, source: str,
+def save_snapshot(db: Database, root: Path, *, company: str, body: bytes, source: str,
                   url: str | None, captured_at: str, http_status: int | None = None,
                   content_type: str | None = None, final_url: str | None = None,
                   etag: str | None = None, last_modified: str | None = None) -> tuple[Snapshot, bool]:
@@ -78,7 +76,7 @@ class Stored:
     created: bool = False               # the text made a new version
 
 
-def store_capture(db: sqlite_utils.Database, root: Path, *, company: str, body: bytes, text: str | None,
+def store_capture(db: Database, root: Path, *, company: str, body: bytes, text: str | None,
                   source: str, url: str | None, captured_at: str, **snapshot_fields) -> Stored:
     """The one way a capture enters the store (live check, Wayback, import, bundled history):
     its file, then in one transaction its snapshot row and, when `text` is given (the capture is
@@ -94,11 +92,11 @@ def store_capture(db: sqlite_utils.Database, root: Path, *, company: str, body: 
     return Stored(snapshot, version, created)
 
 
-def referenced_paths(db: sqlite_utils.Database) -> set[str]:
+def referenced_paths(db: Database) -> set[str]:
     return {r[0] for r in db.execute("SELECT DISTINCT path FROM snapshots")}
 
 
-def snapshots(db: sqlite_utils.Database, company: str | None = None) -> list[Snapshot]:
+def snapshots(db: Database, company: str | None = None) -> list[Snapshot]:
     where, args = ("WHERE company = ?", [company]) if company else ("", [])
     return [_snapshot(r) for r in db.query(
         f"SELECT * FROM snapshots {where} ORDER BY company, captured_at, id", args)]
@@ -113,7 +111,7 @@ def _version(row: dict) -> Version:
                    source=row["source"], url=row["url"], company=row["company"], id=row["id"])
 
 
-def add_version(db: sqlite_utils.Database, company: str, text: str, *, captured_at: str, source: str,
+def add_version(db: Database, company: str, text: str, *, captured_at: str, source: str,
                 url: str | None = None, snapshot_id: int | None = None,
                 technical: bool = False) -> tuple[Version, bool]:
     """Record `text` as captured at `captured_at`; returns (version holding that text, created)."""
@@ -140,17 +138,17 @@ def add_version(db: sqlite_utils.Database, company: str, text: str, *, captured_
     return _version(row), True
 
 
-def versions(db: sqlite_utils.Database, company: str) -> list[Version]:
+def versions(db: Database, company: str) -> list[Version]:
     return [_version(r) for r in db.query(_VERSION_SQL + " ORDER BY v.captured_at, v.id", [company])]
 
 
-def versions_by_id(db: sqlite_utils.Database, company: str, ids: list[int]) -> dict[int, Version]:
+def versions_by_id(db: Database, company: str, ids: list[int]) -> dict[int, Version]:
     """Those of `ids` that are versions of `company`, by id."""
     marks = ",".join("?" * len(ids))
     return {r["id"]: _version(r) for r in db.query(_VERSION_SQL + f" AND v.id IN ({marks})", [company, *ids])}
 
 
-def previous_version(db: sqlite_utils.Database, version: Version) -> Version | None:
+def previous_version(db: Database, version: Version) -> Version | None:
     rows = list(db.query(_VERSION_SQL + " AND (v.captured_at < ? OR (v.captured_at = ? AND v.id < ?)) "
                          "ORDER BY v.captured_at DESC, v.id DESC LIMIT 1",
                          [version.company, version.captured_at, version.captured_at, version.id]))
@@ -160,7 +158,7 @@ def previous_version(db: sqlite_utils.Database, version: Version) -> Version | N
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][\d:]+Z?)?)?)?$")
 
 
-def find_version(db: sqlite_utils.Database, company: str, when: str) -> Version:
+def find_version(db: Database, company: str, when: str) -> Version:
     """Resolve WHEN: 'latest', 'previous', a version id ('#12' or '12'), a sha256 prefix, or a date
     (the version in force then: the last one captured on or before the end of that day/month/year)."""
     history = versions(db, company)
@@ -193,7 +191,7 @@ def find_version(db: sqlite_utils.Database, company: str, when: str) -> Version:
                    f"from `policymon history {company}`, 'latest' or 'previous'")
 
 
-def save_comparison(db: sqlite_utils.Database, comparison: Comparison, report: dict,
+def save_comparison(db: Database, comparison: Comparison, report: dict,
                     technical: bool = False, replace: bool = False) -> int:
     """Record a comparison and its findings once; returns its id (existing or new).
 
@@ -227,13 +225,13 @@ def save_comparison(db: sqlite_utils.Database, comparison: Comparison, report: d
     return cid
 
 
-def comparison_row(db: sqlite_utils.Database, old_id: int, new_id: int) -> dict | None:
+def comparison_row(db: Database, old_id: int, new_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM comparisons WHERE old_version_id = ? AND new_version_id = ?",
                          [old_id, new_id]))
     return rows[0] if rows else None
 
 
-def add_counts(db: sqlite_utils.Database, counts: dict[str, int]) -> None:
+def add_counts(db: Database, counts: dict[str, int]) -> None:
     """Add to running totals kept for /metrics (e.g. Wayback requests made by another process)."""
     with write(db):
         for name, n in counts.items():

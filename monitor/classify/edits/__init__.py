@@ -258,8 +258,8 @@ def _pair(old: list[Side], new: list[Side]) -> tuple[list[tuple[Side, Side]], li
 
 def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: frozenset[str],
           old_version: str, new_version: str) -> Edit:
-    gone = {t: o.forms[t] for t in o.terms - new_pool} if o else {}
-    came = {t: n.forms[t] for t in n.terms - old_pool} if n else {}
+    gone = {t: w for t, w in o.forms.items() if t not in new_pool} if o else {}     # in sentence order, so
+    came = {t: w for t, w in n.forms.items() if t not in old_pool} if n else {}     # not by hash: reproducible
     _drop_respellings(gone, came)
     quantities = (tuple(t for t in came if t.startswith("#")), tuple(t for t in gone if t.startswith("#")))
     weight, cues = 0.0, ({}, {})

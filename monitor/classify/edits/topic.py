@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import sys
-import tomllib
 from array import array
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from importlib import resources
+from functools import lru_cache
 
-from .wording import wording
+from ...cache import cached, source
+from .wording import _read, _toml, wording
 
 MODEL = "model"
 HEADING_PRIOR = 3.0         # how much a matching section heading multiplies its category's odds
@@ -78,7 +78,7 @@ class TopicModel:
         self._idf_scale: float = meta["idf_scale"]
         self.default_idf: float = meta["default_idf"]
         self.meta = meta
-        self._row = {name: i for i, name in enumerate(names)}
+        self._row = dict(zip(names, range(len(names))))
         self._weights = weights
         self._width = len(self.classes) + 1
 
@@ -138,19 +138,26 @@ def _lower(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def topics() -> Topics:
-    return Topics(tomllib.loads(resources.files(__package__).joinpath("topics.toml").read_text(encoding="utf-8")))
+    """The category table of topics.toml, derived once per change of it or of this code (cache.py)."""
+    body = _read(__file__, "topics.toml")
+    return cached("topics", [source(__name__), body], lambda: Topics(_toml(body)))
 
 
 @lru_cache(maxsize=1)
 def topic_model() -> TopicModel:
-    return load_model(resources.files(__package__).joinpath(MODEL))
+    return load_model(os.path.join(os.path.dirname(__file__), MODEL))
 
 
 def load_model(folder) -> TopicModel:
-    meta = json.loads(folder.joinpath("topic.json").read_text(encoding="utf-8"))
-    names = folder.joinpath("features.txt").read_text(encoding="utf-8").split("\n")
+    """The model in `folder` (a path): read as it is, no derivation to cache (a few ms)."""
+    def read(name: str) -> bytes:
+        with open(os.path.join(folder, name), "rb") as f:
+            return f.read()
+
+    meta = json.loads(read("topic.json"))
+    names = read("features.txt").decode("utf-8").split("\n")
     weights = array("h")
-    weights.frombytes(folder.joinpath("weights.bin").read_bytes())
+    weights.frombytes(read("weights.bin"))
     if sys.byteorder != "little":
         weights.byteswap()
     return TopicModel(meta, names, weights)

@@ -9,11 +9,12 @@ turn one statement into its opposite. The tables live in wording.toml.
 """
 from __future__ import annotations
 
+import os
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from ...cache import cached, source
 
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|eu|co|uk|de|fr|gov|edu|app|info)\b(?:/\S*)?")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -97,6 +98,9 @@ class Wording:
         """Words of `plain(text)`, numbers written out read as digits, and each quantity as one
         token: a period as "#<hours>h" or "#<months>mo", another quantity (an age, a limit)
         as "#<n>". Numbers that are not quantities are dropped."""
+        return list(_tokens(self, text))
+
+    def _read_tokens(self, text: str) -> list[str]:
         words: list[str] = []
         for tok in _TOKEN.findall(self.plain(text).replace("-", " ")):
             tok = tok.split("'")[0].replace(",", "")
@@ -147,7 +151,7 @@ class Wording:
     def term_forms(self, text: str) -> list[tuple[str, str]]:
         """(term, the word as written) for each content word of `text`."""
         out = []
-        for tok in self.tokens(text):
+        for tok in _tokens(self, text):
             if tok in self.function or tok in self.negators or tok in self.modals:
                 continue
             t = self.term(tok)
@@ -159,7 +163,7 @@ class Wording:
         return _term(self, word)
 
     def markers(self, text: str) -> Markers:
-        toks = self.tokens(text)
+        toks = _tokens(self, text)
         plain = " ".join(toks)
         return Markers(
             negated=any(t in self.negators for t in toks),
@@ -179,6 +183,13 @@ class Wording:
 POINTER_TERMS = 6      # a pointer sentence with more content words than this says something itself
 # A line that states something has one of these; a postal address or a contact block has none.
 _SENTENCE_VERB = re.compile(r"\b(?:we|you|they|it|is|are|was|were|will|may|can|must|shall|do|does|has|have|collect\w*|use[sd]?|shar\w+|process\w*)\b")
+
+
+@lru_cache(maxsize=4096)
+def _tokens(w: Wording, text: str) -> tuple[str, ...]:
+    """Wording.tokens, read once per sentence: the edit stage asks for a sentence's terms and
+    its markers, and both are read from its tokens."""
+    return tuple(w._read_tokens(text))
 
 
 @lru_cache(maxsize=65536)
@@ -229,5 +240,17 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def wording() -> Wording:
-    text = resources.files(__package__).joinpath("wording.toml").read_text(encoding="utf-8")
-    return Wording(tomllib.loads(text))
+    """The tables of wording.toml, derived once per change of it or of this code (cache.py)."""
+    body = _read(__file__, "wording.toml")
+    return cached("wording", [source(__name__), body], lambda: Wording(_toml(body)))
+
+
+def _read(beside: str, name: str) -> bytes:
+    """A data file next to a module (os.path, not pathlib or importlib.resources: this runs at start)."""
+    with open(os.path.join(os.path.dirname(beside), name), "rb") as f:
+        return f.read()
+
+
+def _toml(body: bytes) -> dict:
+    import tomllib
+    return tomllib.loads(body.decode("utf-8"))
