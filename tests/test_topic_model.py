@@ -68,3 +68,10 @@ def test_training_leaves_out_the_validation_documents(tmp_path):
     manifest = {"versions": [{"repo": r, "path": p, "service": "x", "file": "f"} for r, p in sorted(left_out)[:3]]}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     assert trainer.training_versions(tmp_path, left_out) == []
+
+
+def test_a_category_the_model_finds_unlikely_is_not_given_even_with_a_cue_word():
+    from monitor.classify.edits.topic import topic
+    text = "Any dispute shall be resolved by binding arbitration, and our servers are in Ireland."
+    assert topic(text, "", frozenset({"transfer"})) is None          # "servers", "ireland" are transfer cues
+    assert topic(text, "", frozenset({"disputes", "transfer"})).category == "disputes"

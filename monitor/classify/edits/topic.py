@@ -25,6 +25,7 @@ from .wording import _read, _toml, wording
 MODEL = "model"
 HEADING_PRIOR = 3.0         # how much a matching section heading multiplies its category's odds
 OTHER = "other"             # the model's class for text that belongs to no category
+MIN_PROBABILITY = 0.1       # below this (after the priors) the best confirmed category is a guess: say nothing
 
 
 def features(text: str) -> list[str]:
@@ -112,7 +113,8 @@ def topic(text: str, heading: str, allowed: frozenset[str] | None = None, other_
     """The category of an edited sentence (`text`: its old and new wording) under `heading`:
     the most probable category, after the heading's prior, among `allowed` (all when None)
     that a cue word in the text confirms, each category's odds multiplied by its `weights`.
-    None when none is, or when the model gives "no category" more than `other_limit`."""
+    None when none is, when that category's probability is under MIN_PROBABILITY, or when the
+    model gives "no category" more than `other_limit`."""
     probs = topic_model().probabilities(text)
     for c in topics().heading_categories(heading):
         if c in probs:
@@ -128,7 +130,7 @@ def topic(text: str, heading: str, allowed: frozenset[str] | None = None, other_
             continue
         cues = topics().cue_words(category, text)
         if cues:
-            return Topic(category, p / total, cues)
+            return Topic(category, p / total, cues) if p / total >= MIN_PROBABILITY else None
     return None
 
 
