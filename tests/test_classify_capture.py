@@ -41,3 +41,43 @@ def test_a_whole_section_dropped_from_the_end_is_compared():
               "EU-U.S. Privacy Shield Framework.\n")
     c = compare_versions(Version(POLICY + shield), Version(POLICY))
     assert [f.category for f in c.findings if f.material] == ["transfer"]
+
+
+TERMS = "# Terms of Service\n\n" + "\n\n".join(
+    f"{n}. You agree that the service is provided as is, that fees for subscription plans are billed in "
+    f"advance each month, that accounts may be suspended for breach of these terms, and that clause {n} "
+    f"survives termination of the agreement between you and Lumora." for n in range(1, 14))
+
+
+def test_another_document_at_the_policy_address_is_a_capture_problem():
+    problem = capture_problem(POLICY, TERMS)
+    assert problem.rule == "capture.other-page" and "new version uses the words of a privacy notice" in problem.summary
+    assert not compare_versions(Version(TERMS), Version(POLICY)).material
+
+
+def test_a_terse_policy_is_compared_with_its_next_version():
+    terse = TERMS.replace("Terms of Service", "Privacy")
+    assert capture_problem(terse, terse.replace("each month", "each year")) is None
+
+
+TABLE = ("The table below lists each purpose and the data it uses.\n\n"
+         "Purpose | Personal data | Legal basis\n"
+         "Running your account and billing | Name, email address, payment card | Contract\n"
+         "Sending marketing emails to you | Email address, purchase history | Consent\n"
+         "Detecting fraud and abuse of the service | Device identifiers, IP address | Legitimate interests\n")
+
+
+def test_a_table_lost_by_one_capture_is_not_read_as_a_change():
+    with_table = POLICY.replace("## Why Lumora collects data", TABLE + "\n## Why Lumora collects data")
+    without = POLICY.replace("## Why Lumora collects data", TABLE.split("\n")[0] + "\n\n## Why Lumora collects data")
+    for old, new, side in ((with_table, without, "old"), (without, with_table, "new")):
+        found = compare_versions(Version(old), Version(new)).findings
+        assert [(f.rule, f.material) for f in found] == [("capture.table", False)]
+        assert f"a table of 4 rows is in the {side} capture only" in found[0].summary
+
+
+def test_a_table_removed_with_the_text_introducing_it_is_a_change():
+    with_table = POLICY.replace("## Why Lumora collects data", TABLE + "\n## Why Lumora collects data")
+    found = compare_versions(Version(with_table), Version(POLICY)).findings
+    assert "capture.table" not in {f.rule for f in found}
+    assert any(f.material for f in found)

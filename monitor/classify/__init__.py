@@ -20,7 +20,7 @@ from operator import attrgetter
 
 from ..model import SEVERITY_RANK, Change, Finding, Version
 from .assess import ClaimChange, findings, pair_claims, significant
-from .capture import capture_problem
+from .capture import capture_problem, lost_tables
 from .claims import sentence_claims
 from .dates import policy_dates
 from .edits import Versions, edit_findings
@@ -42,7 +42,9 @@ def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Find
     old_read, new_read = reading(old_sections), reading(new_sections)
     touched = [c for c in changes if c.status != "unchanged" and c.old_text != c.new_text]
     old_titles, new_titles = frozenset(s.title for s in old_sections), frozenset(s.title for s in new_sections)
-    old_changed, new_changed = _stream(c.old for c in touched), _stream(c.new for c in touched)
+    lost = lost_tables(old.text, new.text)
+    old_changed = _without(_stream(c.old for c in touched), [t for t in lost if t.side == "old"])
+    new_changed = _without(_stream(c.new for c in touched), [t for t in lost if t.side == "new"])
     removed, added = _residual(paragraphs(old_changed, old_titles), paragraphs(new_changed, new_titles))
     claim_changes = significant(pair_claims([c for s in removed for c in sentence_claims(s)],
                                             [c for s in added for c in sentence_claims(s)]), old_read, new_read)
@@ -51,6 +53,7 @@ def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Find
     out += edit_findings(removed, added, _explained(claim_changes, out, removed, added),
                          Versions(old.text, new.text), Versions(old_changed, new_changed), Versions(old_titles, new_titles))
     out += _silent_change(out, old, new)
+    out += [t.finding() for t in lost]
     return sorted(out, key=lambda f: (not f.material, SEVERITY_RANK.get(f.severity, 9), f.category))
 
 
@@ -74,6 +77,14 @@ def _stream(sides) -> str:
     """The changed sections of one side as one text, headings included, so a sentence that
     runs across a misplaced section boundary is still read whole."""
     return "\n".join((f"{s.title}\n" if s.title else "") + s.body for side in sides for s in side)
+
+
+def _without(text: str, tables) -> str:
+    """The text less the lines of tables the other capture lost."""
+    if not tables:
+        return text
+    rows = {row for t in tables for row in t.rows}
+    return "\n".join(line for line in text.split("\n") if line.strip() not in rows)
 
 
 def _residual(old_p: list[tuple[str, str]], new_p: list[tuple[str, str]]) -> tuple[list[Sentence], list[Sentence]]:
