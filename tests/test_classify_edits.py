@@ -155,3 +155,18 @@ def test_lexicon_findings_carry_no_words_field():
     c = compared("You can ask us for a copy of your data, ask us to correct it, or ask us to erase it.",
                  "You can ask us for a copy of your data or ask us to correct it.")
     assert [f.to_json().get("words") for f in c.findings if f.material] == [None]
+
+
+def test_a_framework_already_out_of_date_does_not_hide_the_paragraph_around_it():
+    """The out-of-date note on a framework both versions rely on is not news, so the new
+    paragraph that names the framework is still read: here for its dispute body."""
+    relied = ("We comply with the EU-U.S. Data Privacy Framework and the Swiss-U.S. Data Privacy "
+              "Framework as set forth by the U.S. Department of Commerce.")
+    old = POLICY.replace("Your data is stored on servers in Ireland.", relied)
+    new = old.replace(relied, relied + "\n\nAll other complaints shall be resolved through alternative dispute "
+                      "resolution. We have committed to refer unresolved Data Privacy Framework complaints "
+                      "to JAMS, an alternative dispute resolution provider in the United States.")
+    found = compare_versions(Version(old, captured_at="2023-11-03T00:00:00Z"),
+                             Version(new, captured_at="2023-11-04T00:00:00Z")).findings
+    assert any(f.rule == "transfer.out-of-date" and not f.material for f in found)
+    assert "disputes" in {f.category for f in found if f.material}

@@ -10,7 +10,7 @@ from monitor.evaluate import evaluate, format_eval
 
 PAIRS = Path(__file__).parent / "data" / "ota-pairs"
 FLOORS = {   # precision, recall, f1, case accuracy, as last measured (see the README there)
-    "tune": (0.74, 0.62, 0.67, 0.95),
+    "tune": (0.74, 0.67, 0.70, 0.95),
     "holdout": (0.76, 0.80, 0.78, 0.91),
 }
 

@@ -61,12 +61,13 @@ def _explained(claim_changes: list[ClaimChange], found: list[Finding], removed: 
                added: list[Sentence]) -> list[Sentence]:
     """The changed sentences the lexicon's findings account for, which the edit stage leaves
     alone: those whose claims changed or that a finding quotes; every sentence naming a
-    transfer framework once the frameworks relied on are reported; and a sentence that took
+    transfer framework once a material transfer finding reports the frameworks (a framework
+    already out of date in the old version explains nothing new); and a sentence that took
     the place of one of these (same section, same sentence before it)."""
     out = [c.sentence for ch in claim_changes for c in (ch.old, ch.new) if c is not None]
     quoted = {q for f in found for q in (f.evidence_old, f.evidence_new) if q}
     out += [s for s in (*removed, *added) if s.text in quoted]
-    if any(f.rule and f.rule.startswith("transfer.") for f in found):
+    if any(f.material and f.rule and f.rule.startswith("transfer.") for f in found):
         out += [s for s in (*removed, *added) if framework_uses([s])]
     places = {(s.section, s.prev) for s in out}
     out += [s for s in (*removed, *added) if (s.section, s.prev) in places]
