@@ -170,3 +170,12 @@ def test_a_framework_already_out_of_date_does_not_hide_the_paragraph_around_it()
                              Version(new, captured_at="2023-11-04T00:00:00Z")).findings
     assert any(f.rule == "transfer.out-of-date" and not f.material for f in found)
     assert "disputes" in {f.category for f in found if f.material}
+
+
+def test_a_promise_withdrawn_whole_is_a_change_even_when_its_words_stay_elsewhere():
+    ads = "Advertisers and third-party websites show ads; they never see information that directly identifies you, such as your name."
+    promise = "We do not give your name or other information that directly identifies you to these advertisers."
+    old = POLICY.replace("on our instructions.", f"on our instructions. {ads} {promise}")
+    new = POLICY.replace("on our instructions.", f"on our instructions. {ads}")
+    [f] = [f for f in compare_versions(Version(old), Version(new)).findings if f.material]
+    assert (f.rule.startswith("edit."), f.direction, f.evidence_old) == (True, "weaker", promise)

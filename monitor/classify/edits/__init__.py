@@ -16,7 +16,8 @@ them old with new. Each edit is then weighed by what really changed:
   weigh a little, by how rare they are in real policies; a cue word that the other version
   still uses elsewhere weighs less, since the policy already said it;
 - a negation flip, a change between "may" and "will/must", or a changed period, age or
-  other quantity adds weight;
+  other quantity adds weight, and so does a promise ("we do not sell ...", "only with your
+  consent") added or withdrawn as a whole sentence;
 - page furniture, headings and pointer sentences ("learn more", "see section 4") weigh
   nothing, and neither do the other sentences of a paragraph that appeared or disappeared
   whole when the lexicon has already reported on it.
@@ -47,6 +48,7 @@ RESTATED = 0.3              # ... that the other version still uses elsewhere
 OTHER_MAX = 0.2             # any other word, at most (by its idf between OTHER_IDF and OTHER_IDF + 8)
 OTHER_IDF = 4.0
 NEGATION, QUANTITY, MODAL = 1.0, 1.0, 0.6
+COMMITMENT = 0.5           # a sentence that protects the reader, added or removed whole
 TIGHT = 0.6                 # a negation or modal flip counts only between sentences of like length (not a merge)
 SHOWN_WORDS = 6             # words of each side named in a summary
 CUE_REACH = 40              # characters a cue phrase may reach either side of a changed word
@@ -279,6 +281,9 @@ def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: fr
     negation = tight and o.markers.negated != n.markers.negated
     modal = tight and o.markers.permission != n.markers.permission
     weight += NEGATION * negation + MODAL * modal + QUANTITY * any(quantities)
+    lone = o if n is None else n if o is None else None
+    if lone is not None and lone.markers.commitment and any(cues):
+        weight += COMMITMENT            # a promise made or withdrawn whole ("we do not sell ...")
     return Edit(o, n, tuple(w for t, w in came.items() if not t.startswith("#")),
                 tuple(w for t, w in gone.items() if not t.startswith("#")), weight,
                 cues[0], cues[1], negation, modal, *quantities)
