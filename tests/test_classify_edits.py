@@ -3,6 +3,7 @@ changed, given a category, a direction and the words that changed; rewording is 
 import pytest
 
 from monitor.classify.edits import edit_findings
+from monitor.classify.edits.topic import topic
 from monitor.classify.text import paragraph_sentences
 from monitor.compare import compare_versions
 from monitor.model import Version
@@ -179,3 +180,14 @@ def test_a_promise_withdrawn_whole_is_a_change_even_when_its_words_stay_elsewher
     new = POLICY.replace("on our instructions.", f"on our instructions. {ads}")
     [f] = [f for f in compare_versions(Version(old), Version(new)).findings if f.material]
     assert (f.rule.startswith("edit."), f.direction, f.evidence_old) == (True, "weaker", promise)
+
+
+
+def test_three_cue_words_of_one_category_settle_it_when_the_model_doubts():
+    text = ("We use cookies, pixels and SDKs for analytics and interest-based advertising, and a teen "
+            "account's parent or guardian sees the settings.")
+    doubted = topic(text, "Cookies and advertising", frozenset({"children"}), weights={"children": 4.0})
+    settled = topic(text, "Cookies and advertising", frozenset({"children"}), weights={"children": 4.0},
+                    certain=frozenset({"children"}))
+    assert doubted is None and settled.category == "children" and settled.probability < 0.1
+    assert set(settled.cues) == {"teen", "parent", "guardian"}

@@ -55,6 +55,7 @@ CUE_REACH = 40              # characters a cue phrase may reach either side of a
 BARE_HEADING_WORDS = 6      # a line this short, alone and followed by prose, is a heading
 SUBHEADING_WORDS = 8        # a line this short without a sentence end heads the sentences below it
 OTHER_TOPIC = 0.5           # a topic-model probability for "no category" above which nothing is said
+CERTAIN_CUES = 3            # an edit changing this many cue words of one category is of it, however unlikely the model finds it
 
 
 @dataclass(frozen=True)
@@ -359,7 +360,9 @@ def _topic(e: Edit, heads: Versions) -> Topic | None:
     flagged = e.negation or e.modal or e.quantity
     allowed = set(e.cues) | (mentioned if flagged or not e.cues else set()) | (set(table.heading_categories(heading)) & mentioned)
     weights = {c: 1.0 + e.cue_count(c) for c in allowed}
-    return topic(e.text, heading, frozenset(allowed - {"contact"}), other_limit=OTHER_TOPIC, weights=weights)
+    certain = frozenset(c for c in allowed if e.cue_count(c) >= CERTAIN_CUES)
+    return topic(e.text, heading, frozenset(allowed - {"contact"}), other_limit=OTHER_TOPIC, weights=weights,
+                 certain=certain)
 
 
 @lru_cache(maxsize=8)

@@ -109,12 +109,13 @@ class TopicModel:
 
 
 def topic(text: str, heading: str, allowed: frozenset[str] | None = None, other_limit: float = 0.5,
-          weights: dict[str, float] | None = None) -> Topic | None:
+          weights: dict[str, float] | None = None, certain: frozenset[str] = frozenset()) -> Topic | None:
     """The category of an edited sentence (`text`: its old and new wording) under `heading`:
     the most probable category, after the heading's prior, among `allowed` (all when None)
     that a cue word in the text confirms, each category's odds multiplied by its `weights`.
-    None when none is, when that category's probability is under MIN_PROBABILITY, or when the
-    model gives "no category" more than `other_limit`."""
+    None when none is, when that category's probability is under MIN_PROBABILITY (unless it is
+    one of the `certain` categories, which the text's own words settle), or when the model
+    gives "no category" more than `other_limit`."""
     probs = topic_model().probabilities(text)
     for c in topics().heading_categories(heading):
         if c in probs:
@@ -130,7 +131,8 @@ def topic(text: str, heading: str, allowed: frozenset[str] | None = None, other_
             continue
         cues = topics().cue_words(category, text)
         if cues:
-            return Topic(category, p / total, cues) if p / total >= MIN_PROBABILITY else None
+            sure = p / total >= MIN_PROBABILITY or category in certain
+            return Topic(category, p / total, cues) if sure else None
     return None
 
 
