@@ -186,8 +186,7 @@ def test_a_promise_withdrawn_whole_is_a_change_even_when_its_words_stay_elsewher
 def test_three_cue_words_of_one_category_settle_it_when_the_model_doubts():
     text = ("We use cookies, pixels and SDKs for analytics and interest-based advertising, and a teen "
             "account's parent or guardian sees the settings.")
-    doubted = topic(text, "Cookies and advertising", frozenset({"children"}), weights={"children": 4.0})
-    settled = topic(text, "Cookies and advertising", frozenset({"children"}), weights={"children": 4.0},
-                    certain=frozenset({"children"}))
+    doubted = topic(text, "Cookies and advertising", frozenset({"children"}))
+    settled = topic(text, "Cookies and advertising", frozenset({"children"}), certain=frozenset({"children"}))
     assert doubted is None and settled.category == "children" and settled.probability < 0.1
     assert set(settled.cues) == {"teen", "parent", "guardian"}

@@ -348,10 +348,9 @@ _WORD = re.compile(r"[^\W_]+")
 def _topic(e: Edit, heads: Versions) -> Topic | None:
     """The edit's category: among those whose cue words it changed (or, when only a negation,
     modal or number changed, also those whose cue words it has), and the heading's category
-    where the sentence has one of its cue words; each category's odds multiplied by one plus
-    the number of its cue words the edit changed. The heading is the nearest heading-like line above the
-    sentence (a bold line the section splitter left in the body) where it names a category,
-    else the section's title."""
+    where the sentence has one of its cue words; the model and the heading choose among them.
+    The heading is the nearest heading-like line above the sentence (a bold line the section
+    splitter left in the body) where it names a category, else the section's title."""
     table, low = topics(), _lower(e.text)
     side, above = (e.new, heads.new) if e.new is not None else (e.old, heads.old)
     sub = above.get(side.sentence.key, "")
@@ -359,10 +358,8 @@ def _topic(e: Edit, heads: Versions) -> Topic | None:
     mentioned = {c for c, p in table.cues.items() if p is not None and p.search(low)}
     flagged = e.negation or e.modal or e.quantity
     allowed = set(e.cues) | (mentioned if flagged or not e.cues else set()) | (set(table.heading_categories(heading)) & mentioned)
-    weights = {c: 1.0 + e.cue_count(c) for c in allowed}
     certain = frozenset(c for c in allowed if e.cue_count(c) >= CERTAIN_CUES)
-    return topic(e.text, heading, frozenset(allowed - {"contact"}), other_limit=OTHER_TOPIC, weights=weights,
-                 certain=certain)
+    return topic(e.text, heading, frozenset(allowed - {"contact"}), other_limit=OTHER_TOPIC, certain=certain)
 
 
 @lru_cache(maxsize=8)

@@ -109,20 +109,16 @@ class TopicModel:
 
 
 def topic(text: str, heading: str, allowed: frozenset[str] | None = None, other_limit: float = 0.5,
-          weights: dict[str, float] | None = None, certain: frozenset[str] = frozenset()) -> Topic | None:
+          certain: frozenset[str] = frozenset()) -> Topic | None:
     """The category of an edited sentence (`text`: its old and new wording) under `heading`:
     the most probable category, after the heading's prior, among `allowed` (all when None)
-    that a cue word in the text confirms, each category's odds multiplied by its `weights`.
-    None when none is, when that category's probability is under MIN_PROBABILITY (unless it is
+    that a cue word in the text confirms. None when none is, when that category's probability is under MIN_PROBABILITY (unless it is
     one of the `certain` categories, which the text's own words settle), or when the model
     gives "no category" more than `other_limit`."""
     probs = topic_model().probabilities(text)
     for c in topics().heading_categories(heading):
         if c in probs:
             probs[c] *= HEADING_PRIOR
-    for c, w in (weights or {}).items():
-        if c in probs:
-            probs[c] *= w
     total = sum(probs.values())
     if probs.get(OTHER, 0.0) / total > other_limit:
         return None
