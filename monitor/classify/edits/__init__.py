@@ -312,16 +312,19 @@ def _uses(version: str, term: str, word: str) -> bool:
 
 
 def _cue_hits(side: Side, words: set[str]) -> dict[str, set[str]]:
-    """Per category, the changed words that sit inside one of its cue phrases in the sentence."""
-    out: dict[str, set[str]] = {}
+    """Per category, the changed words that sit inside one of its cue phrases in the sentence.
+    A cue inside a longer cue of another category is part of that one: "Google" in "Google
+    Analytics" names a tracking tool, not a recipient."""
     spans = _windows(side.low, words)
-    for category, pattern in topics().cues.items():
-        if pattern is None:
+    found = [(category, m.start(), m.end(), m.group(0)) for category, pattern in topics().cues.items()
+             if pattern is not None for start, end in spans for m in pattern.finditer(side.low, start, end)]
+    out: dict[str, set[str]] = {}
+    for category, start, end, text in found:
+        if any(c != category and s <= start and end <= e and e - s > end - start for c, s, e, _ in found):
             continue
-        inside = {w for start, end in spans for m in pattern.finditer(side.low, start, end)
-                  for w in _WORD.findall(m.group(0)) if w in words}
+        inside = {w for w in _WORD.findall(text) if w in words}
         if inside:
-            out[category] = inside
+            out.setdefault(category, set()).update(inside)
     return out
 
 
