@@ -2,6 +2,8 @@
 consecutive pair, computed once and kept in the store."""
 from __future__ import annotations
 
+import json
+
 from .model import Finding, Version
 from .report.json import comparison_to_json
 from .report.timeline import HistoryRow
@@ -44,11 +46,21 @@ def compare_stale(db, slug: str) -> int:
 
 
 def _findings(db, comparison_id: int) -> tuple[Finding, ...]:
-    return tuple(Finding(category=r["category"], material=bool(r["material"]), severity=r["severity"],
-                         direction=r["direction"], summary=r["summary"], section=r["section"],
-                         old_value=r["old_value"], new_value=r["new_value"],
-                         evidence_old=r["evidence_old"], evidence_new=r["evidence_new"])
-                 for r in db.query("SELECT * FROM findings WHERE comparison_id = ? ORDER BY id", [comparison_id]))
+    return tuple(_finding(r) for r in db.query("SELECT * FROM findings WHERE comparison_id = ? ORDER BY id",
+                                                [comparison_id]))
+
+
+def _finding(row) -> Finding:
+    """A stored finding; a store not yet migrated (read-only commands do not migrate) has no
+    rule or words columns."""
+    row = dict(row)
+    words = json.loads(row["words"]) if row.get("words") else {}
+    return Finding(category=row["category"], material=bool(row["material"]), severity=row["severity"],
+                   direction=row["direction"], summary=row["summary"], section=row["section"],
+                   old_value=row["old_value"], new_value=row["new_value"],
+                   evidence_old=row["evidence_old"], evidence_new=row["evidence_new"], rule=row.get("rule"),
+                   added_words=tuple(words.get("added", ())), removed_words=tuple(words.get("removed", ())),
+                   topic_words=tuple(words.get("topic", ())))
 
 
 def history_rows(db, company: str, report_name=None) -> list[HistoryRow]:

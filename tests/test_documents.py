@@ -200,3 +200,8 @@ def test_a_store_from_before_documents_migrates_without_loss_and_goes_on(old_sto
     assert [a["key"] for a in _rows(db_path, "alerts")] == [a["key"] for a in before["alerts"]]
     history = json.loads(policymon("history", "acme", "--format", "json", config=old_store).out)
     assert [v["version_id"] for v in history["versions"]] == [1, 2]
+    # Each finding's rule, which the old schema had only in the comparison's report, is filled in.
+    [report] = [json.loads(c["report"]) for c in before["comparisons"]]
+    stored = [(f["category"], f["rule"]) for f in _rows(db_path, "findings")[:len(before["findings"])]]
+    assert sorted(stored) == sorted((f["category"], f["rule"]) for f in report["findings"])
+    assert all(rule for _, rule in stored)

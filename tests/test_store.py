@@ -107,6 +107,20 @@ def test_comparison_is_recorded_once_with_its_findings(db):
     assert [r["category"] for r in db.query("SELECT category FROM findings")] == ["sale"]
 
 
+def test_a_stored_finding_keeps_its_rule_and_words(db):
+    """What history, the dashboard and feeds read back is the finding as it was printed."""
+    from monitor.history import _findings
+    from monitor.compare import compare_versions
+    old, _ = add_version(db, "acme", "## Sharing\nWe share data with our hosting provider.",
+                         captured_at="2023-05-01T00:00:00Z", source="live")
+    new, _ = add_version(db, "acme", "## Sharing\nWe share data with our hosting provider and insurance underwriters.",
+                         captured_at="2024-05-01T00:00:00Z", source="live")
+    comparison = compare_versions(old, new, company="acme")
+    assert any(f.rule.startswith("edit.") and f.added_words for f in comparison.findings)
+    cid = save_comparison(db, comparison, {"material": comparison.material})
+    assert _findings(db, cid) == comparison.findings
+
+
 def test_a_comparison_is_dated_by_its_newer_version_even_when_that_moves_earlier(db):
     """changed_at orders the dashboard and feeds: it follows a version found to exist earlier."""
     v1, _ = add_version(db, "acme", "one", captured_at="2023-05-01T00:00:00Z", source="live")

@@ -214,8 +214,28 @@ def _m4_documents_and_reading(db: Database) -> None:
     """)
 
 
+def _m5_finding_rule_and_words(db: Database) -> None:
+    """Which stage spoke for each finding (its rule id) and, for the edit stage, the words
+    added, removed and those that set its category (JSON), so a stored finding can be checked
+    as a printed one. Rows stored before are filled from their comparison's JSON report,
+    which has carried both since the edit stage came."""
+    _run_script(db, """
+    ALTER TABLE findings ADD COLUMN rule TEXT;
+    ALTER TABLE findings ADD COLUMN words TEXT;
+    UPDATE findings SET
+        rule = (SELECT json_extract(j.value, '$.rule') FROM comparisons c, json_each(c.report, '$.findings') j
+                WHERE c.id = findings.comparison_id AND json_extract(j.value, '$.category') = findings.category
+                  AND json_extract(j.value, '$.summary') = findings.summary),
+        words = (SELECT json_extract(j.value, '$.words') FROM comparisons c, json_each(c.report, '$.findings') j
+                 WHERE c.id = findings.comparison_id AND json_extract(j.value, '$.category') = findings.category
+                   AND json_extract(j.value, '$.summary') = findings.summary)
+    WHERE json_valid((SELECT report FROM comparisons WHERE id = findings.comparison_id))
+    """)
+
+
 # Append-only: a migration, once released, is never edited; add a new one instead.
-MIGRATIONS = [_m1_core, _m2_delivery_claims, _m3_alert_per_comparison, _m4_documents_and_reading]
+MIGRATIONS = [_m1_core, _m2_delivery_claims, _m3_alert_per_comparison, _m4_documents_and_reading,
+              _m5_finding_rule_and_words]
 
 
 def database_problem(e: BaseException, path: Path | None = None) -> str:

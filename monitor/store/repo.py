@@ -218,10 +218,13 @@ def save_comparison(db: Database, comparison: Comparison, report: dict,
                         new.captured_at])
             cid = db.execute("SELECT last_insert_rowid()").fetchone()[0]
         for f in comparison.findings:
+            words = f.to_json().get("words")
             db.execute("INSERT INTO findings (comparison_id, category, material, severity, direction, summary, "
-                       "section, old_value, new_value, evidence_old, evidence_new) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       "section, old_value, new_value, evidence_old, evidence_new, rule, words) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        [cid, f.category, int(f.material), f.severity, f.direction, f.summary, f.section,
-                        f.old_value, f.new_value, f.evidence_old, f.evidence_new])
+                        f.old_value, f.new_value, f.evidence_old, f.evidence_new, f.rule,
+                        json.dumps(words, ensure_ascii=False) if words else None])
     return cid
 
 
