@@ -83,6 +83,12 @@ def test_short_lines_and_list_items_stay_apart():
         "Retention Period", "We keep logs for 30 days", "and backups for a year"]
 
 
+def test_a_markdown_heading_is_a_heading_after_a_line_without_a_full_stop():
+    text = "Besides that, we also store the logo image you upload to print on your calendar\n## Servers\nOur servers are in India."
+    assert paragraphs(text, frozenset({"Servers"}))[-1] == ("Servers", "Our servers are in India.")
+    assert paragraphs(text.replace("## ", ""), frozenset({"Servers"}))[-1][0] == ""    # a bare line may be a wrapped one
+
+
 def test_sentences_know_their_section_from_the_titles():
     found = version_sentences("## Sharing\nWe never sell data.\n## Rights\nYou may object.", frozenset({"Sharing", "Rights"}))
     assert [(s.section, s.text) for s in found] == [("Sharing", "We never sell data."), ("Rights", "You may object.")]

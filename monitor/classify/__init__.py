@@ -14,6 +14,7 @@ other reasons.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from operator import attrgetter
@@ -31,6 +32,8 @@ from .text import Sentence, changed_sentences, paragraphs
 
 __all__ = ["classify"]
 
+_MARKED_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+
 
 def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Finding]:
     """Findings for one comparison, material first and highest severity first."""
@@ -43,8 +46,8 @@ def classify(changes: Sequence[Change], old: Version, new: Version) -> list[Find
     touched = [c for c in changes if c.status != "unchanged" and c.old_text != c.new_text]
     old_titles, new_titles = frozenset(s.title for s in old_sections), frozenset(s.title for s in new_sections)
     lost = lost_tables(old.text, new.text)
-    old_changed = _without(_stream(c.old for c in touched), [t for t in lost if t.side == "old"])
-    new_changed = _without(_stream(c.new for c in touched), [t for t in lost if t.side == "new"])
+    old_changed = _without(_stream((c.old for c in touched), old.text), [t for t in lost if t.side == "old"])
+    new_changed = _without(_stream((c.new for c in touched), new.text), [t for t in lost if t.side == "new"])
     removed, added = _residual(paragraphs(old_changed, old_titles), paragraphs(new_changed, new_titles))
     claim_changes = significant(pair_claims([c for s in removed for c in sentence_claims(s)],
                                             [c for s in added for c in sentence_claims(s)]), old_read, new_read)
@@ -74,10 +77,13 @@ def _explained(claim_changes: list[ClaimChange], found: list[Finding], removed: 
     return out
 
 
-def _stream(sides) -> str:
+def _stream(sides, version: str) -> str:
     """The changed sections of one side as one text, headings included, so a sentence that
-    runs across a misplaced section boundary is still read whole."""
-    return "\n".join((f"{s.title}\n" if s.title else "") + s.body for side in sides for s in side)
+    runs across a misplaced section boundary is still read whole. A title the version marks
+    up as a heading keeps its mark: no sentence runs across that."""
+    marked = frozenset(m.group(1) for m in _MARKED_HEADING.finditer(version)) if "#" in version else frozenset()
+    return "\n".join((f"{'## ' if s.title in marked else ''}{s.title}\n" if s.title else "") + s.body
+                     for side in sides for s in side)
 
 
 def _without(text: str, tables) -> str:
