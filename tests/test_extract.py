@@ -175,6 +175,11 @@ def test_markdown_atx_and_setext_headings_become_atx():
     assert extract(md, filename="p.md") == "# Privacy Notice\nIntro.\n## Your Rights\n### Access\nText.\n"
 
 
+def test_a_numbered_line_over_a_setext_underline_is_a_heading():
+    md = "Intro.\n\n5.\u00a0Data Retention\n=================\n\nWe keep logs.\n\n1. First step\n2. Second step\n\nEnd."
+    assert extract(md, filename="p.md") == "Intro.\n# Data Retention\nWe keep logs.\nFirst step\nSecond step\nEnd.\n"
+
+
 def test_markdown_emphasis_and_code_markers_are_removed():
     md = "We **never** sell *your* data, _ever_, see `opt_out` and __this__ or ~~that~~."
     assert extract(md, filename="p.md") == "We never sell your data, ever, see opt_out and this or that.\n"

@@ -123,7 +123,7 @@ def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = T
     one_per_line = not any(not line.strip() or line[:1].isspace() for line in text.strip().split("\n"))
     fence = None
     in_comment = False
-    hard_break = False
+    hard_break = numbered = False
     i = 0
     while i < len(lines):
         raw = lines[i].rstrip("\r")
@@ -152,7 +152,7 @@ def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = T
             flush()
             hard_break = False
             continue
-        if _SETEXT.match(line) and block and kind == "para" and not hard_break:
+        if _SETEXT.match(line) and block and not hard_break and (kind == "para" or numbered and len(block) == 1):
             title = " ".join(block)
             block = []
             heading(1 if line[0] == "=" else 2, title)
@@ -183,6 +183,7 @@ def markdown_lines(text: str, *, bold_headings: bool = False, raw_html: bool = T
         if match:
             flush()
             kind = "item"
+            numbered = match.group(0)[0].isdigit()      # "5. Data Retention" over "====" is a heading
             line = line[match.end():]
         elif hard_break or not block or one_per_line:
             flush()
