@@ -190,3 +190,10 @@ def test_three_cue_words_of_one_category_settle_it_when_the_model_doubts():
     settled = topic(text, "Cookies and advertising", frozenset({"children"}), certain=frozenset({"children"}))
     assert doubted is None and settled.category == "children" and settled.probability < 0.1
     assert set(settled.cues) == {"teen", "parent", "guardian"}
+
+
+def test_a_promise_extended_with_its_negation_dropped_is_a_flip():
+    """The new sentence is longer, but it is the old statement with its "never" gone."""
+    [f] = edits("Nimbus will never sell your personal data.",
+                "Nimbus may sell your personal data to carefully selected partners.")
+    assert (f.severity, f.direction) == ("medium", "weaker")

@@ -50,6 +50,7 @@ OTHER_IDF = 4.0
 NEGATION, QUANTITY, MODAL = 1.0, 1.0, 0.6
 COMMITMENT = 0.5           # a sentence that protects the reader, added or removed whole
 TIGHT = 0.6                 # a negation or modal flip counts only between sentences of like length (not a merge)
+CONTAINED = 0.8             # ... or when this share of the shorter one's words is in the longer one
 SHOWN_WORDS = 6             # words of each side named in a summary
 CUE_REACH = 40              # characters a cue phrase may reach either side of a changed word
 BARE_HEADING_WORDS = 6      # a line this short, alone and followed by prose, is a heading
@@ -278,7 +279,7 @@ def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: fr
                 weight += RESTATED if _uses(other_version, term, word) else CUE
             else:
                 weight += min(OTHER_MAX, max(0.0, topic_model().idf(term) - OTHER_IDF) * OTHER_MAX / 8)
-    tight = bool(o and n) and min(len(o.forms), len(n.forms)) >= TIGHT * max(len(o.forms), len(n.forms))
+    tight = bool(o and n) and _one_statement(o, n)
     negation = tight and o.markers.negated != n.markers.negated
     modal = tight and o.markers.permission != n.markers.permission
     weight += NEGATION * negation + MODAL * modal + QUANTITY * any(quantities)
@@ -288,6 +289,15 @@ def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: fr
     return Edit(o, n, tuple(w for t, w in came.items() if not t.startswith("#")),
                 tuple(w for t, w in gone.items() if not t.startswith("#")), weight,
                 cues[0], cues[1], negation, modal, *quantities)
+
+
+def _one_statement(o: Side, n: Side) -> bool:
+    """Whether two paired sentences make one statement, so a flipped negation or modal verb
+    between them is a change of it: they are of like length, or the shorter one's words are
+    nearly all in the longer one (a statement extended: "we never sell your data" -> "we may
+    sell your data to selected partners"), not a sentence merged into another."""
+    short, long = sorted((o.forms, n.forms), key=len)
+    return len(short) >= TIGHT * len(long) or sum(t in long for t in short) >= CONTAINED * len(short)
 
 
 _OPPOSITE = {"weaker": "stronger", "stronger": "weaker", "neutral": "neutral"}
