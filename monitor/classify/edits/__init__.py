@@ -293,11 +293,15 @@ def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: fr
 
 def _one_statement(o: Side, n: Side) -> bool:
     """Whether two paired sentences make one statement, so a flipped negation or modal verb
-    between them is a change of it: they are of like length, or the shorter one's words are
-    nearly all in the longer one (a statement extended: "we never sell your data" -> "we may
-    sell your data to selected partners"), not a sentence merged into another."""
+    between them is a change of it: they are of like length, or they start alike and the
+    shorter one's words are nearly all in the longer one (a statement extended: "Nimbus will
+    never sell your data" -> "Nimbus may sell your data to selected partners"), not a sentence
+    merged into another or a piece of one."""
     short, long = sorted((o.forms, n.forms), key=len)
-    return len(short) >= TIGHT * len(long) or sum(t in long for t in short) >= CONTAINED * len(short)
+    if len(short) >= TIGHT * len(long):
+        return True
+    return (next(iter(short), None) == next(iter(long), None)
+            and sum(t in long for t in short) >= CONTAINED * len(short))
 
 
 _OPPOSITE = {"weaker": "stronger", "stronger": "weaker", "neutral": "neutral"}
