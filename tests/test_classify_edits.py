@@ -197,3 +197,12 @@ def test_a_promise_extended_with_its_negation_dropped_is_a_flip():
     [f] = edits("Nimbus will never sell your personal data.",
                 "Nimbus may sell your personal data to carefully selected partners.")
     assert (f.severity, f.direction) == ("medium", "weaker")
+
+
+def test_a_negation_in_a_clause_of_its_own_is_not_a_flip():
+    old = "You can ask us to erase your data or withdraw your consent at any time."
+    new = ("You can ask us to erase your data or withdraw your consent at any time (withdrawing it does "
+           "not affect the lawfulness of earlier processing).")
+    assert edits(old, new) == []
+    [f] = edits(old, old.replace("You can", "You cannot"))
+    assert f.severity == "medium"

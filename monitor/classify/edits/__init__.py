@@ -50,7 +50,8 @@ OTHER_IDF = 4.0
 NEGATION, QUANTITY, MODAL = 1.0, 1.0, 0.6
 COMMITMENT = 0.5           # a sentence that protects the reader, added or removed whole
 TIGHT = 0.6                 # a negation or modal flip counts only between sentences of like length (not a merge)
-CONTAINED = 0.8             # ... or when this share of the shorter one's words is in the longer one
+CONTAINED = 0.8             # ... or when this share of the shorter one's words is in the longer one,
+EXTENDED = 0.4              # which is at most 2.5 times as long
 SHOWN_WORDS = 6             # words of each side named in a summary
 CUE_REACH = 40              # characters a cue phrase may reach either side of a changed word
 BARE_HEADING_WORDS = 6      # a line this short, alone and followed by prose, is a heading
@@ -280,7 +281,7 @@ def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: fr
             else:
                 weight += min(OTHER_MAX, max(0.0, topic_model().idf(term) - OTHER_IDF) * OTHER_MAX / 8)
     tight = bool(o and n) and _one_statement(o, n)
-    negation = tight and o.markers.negated != n.markers.negated
+    negation = tight and o.markers.negated != n.markers.negated and _same_words_negated(o, n)
     modal = tight and o.markers.permission != n.markers.permission
     weight += NEGATION * negation + MODAL * modal + QUANTITY * any(quantities)
     lone = o if n is None else n if o is None else None
@@ -291,16 +292,25 @@ def _edit(o: Side | None, n: Side | None, old_pool: frozenset[str], new_pool: fr
                 cues[0], cues[1], negation, modal, *quantities)
 
 
+def _same_words_negated(o: Side, n: Side) -> bool:
+    """Whether the negator one side has governs words the other side also says ("we do not
+    sell" -> "we sell"), not words of a clause of its own ("... does not affect the lawfulness
+    of processing before withdrawal")."""
+    negated, other = (o, n) if o.markers.negated else (n, o)
+    governed = negated.markers.negated_terms
+    return not governed or bool(governed & other.terms)
+
+
 def _one_statement(o: Side, n: Side) -> bool:
     """Whether two paired sentences make one statement, so a flipped negation or modal verb
     between them is a change of it: they are of like length, or they start alike and the
-    shorter one's words are nearly all in the longer one (a statement extended: "Nimbus will
-    never sell your data" -> "Nimbus may sell your data to selected partners"), not a sentence
-    merged into another or a piece of one."""
+    shorter one's words are nearly all in the longer one, which is not much longer (a
+    statement extended: "Nimbus will never sell your data" -> "Nimbus may sell your data to
+    selected partners"), not a sentence merged into another or a piece of one."""
     short, long = sorted((o.forms, n.forms), key=len)
     if len(short) >= TIGHT * len(long):
         return True
-    return (next(iter(short), None) == next(iter(long), None)
+    return (len(short) >= EXTENDED * len(long) and next(iter(short), None) == next(iter(long), None)
             and sum(t in long for t in short) >= CONTAINED * len(short))
 
 

@@ -43,6 +43,7 @@ class Markers:
     modals: frozenset[str]
     commitment: bool
     permission: bool
+    negated_terms: frozenset[str] = frozenset()    # the content words a negator governs
 
 
 class Wording:
@@ -167,6 +168,9 @@ class Wording:
         plain = " ".join(toks)
         return Markers(
             negated=any(t in self.negators for t in toks),
+            negated_terms=frozenset(self.term(t) for i, t in enumerate(toks) if t not in self.function
+                                    and t not in self.negators and t not in self.modals
+                                    and any(u in self.negators for u in toks[max(0, i - NEGATION_REACH):i])) - {""},
             modals=frozenset(t for t in toks if t in self.modals),
             commitment=bool(self._commitment.search(plain)),
             permission=bool(self._permission.search(plain)))
@@ -180,6 +184,7 @@ class Wording:
         return bool(self._pointer.search(low)) and len(set(self.terms(text))) <= POINTER_TERMS
 
 
+NEGATION_REACH = 4     # a negator governs the content words this many words after it
 POINTER_TERMS = 6      # a pointer sentence with more content words than this says something itself
 # A line that states something has one of these; a postal address or a contact block has none.
 _SENTENCE_VERB = re.compile(r"\b(?:we|you|they|it|is|are|was|were|will|may|can|must|shall|do|does|has|have|collect\w*|use[sd]?|shar\w+|process\w*)\b")
