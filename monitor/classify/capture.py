@@ -1,16 +1,18 @@
 """Captures that cannot be compared: a version that is not the whole policy.
 
 Archived pages are not always the policy they claim to be: an empty or error page, a page cut
-off early, a landing page that links to the policy, or the policy with other documents
-(a cookie panel, an appended state notice) captured on one date and not on the other. Read
-as a change, such a pair reports every clause of the missing text as removed. These checks
-look at the two texts only; when one holds, the comparison says so in one finding that is not
-material, and no clause is read as changed.
+off early, a landing page that links to the policy, another document (terms of service) at the
+policy's address, or the policy with other documents (a cookie panel, an appended state
+notice) captured on one date and not on the other. Read as a change, such a pair reports every
+clause of the missing text as removed. These checks look at the two texts only; when one holds,
+the comparison says so in one finding that is not material, and no clause is read as changed.
+
+A table can be lost the same way (rendered by script, or not saved) while the text around it
+stays: `lost_tables` finds those, and the classifier leaves their rows out.
 """
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from ..model import Finding
@@ -105,8 +107,8 @@ def lost_tables(old_text: str, new_text: str) -> list[LostTable]:
     for side, text, other in (("old", old_text, new_text), ("new", new_text, old_text)):
         paragraphs = set(_paragraphs(other))
         for rows, before in _tables(text):
-            cells = [row for row in rows if "|" in row]
-            if sum(row in paragraphs for row in cells) > KEPT_ROWS * len(cells):
+            piped = [row for row in rows if "|" in row]
+            if sum(row in paragraphs for row in piped) > KEPT_ROWS * len(piped):
                 continue
             intro = next((p for p in reversed(before) if _TABLE_MENTION.search(p)), None)
             if intro is not None and intro in paragraphs:
