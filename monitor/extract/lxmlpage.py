@@ -32,6 +32,7 @@ from lxml import etree
 
 from . import htmlrules as rules
 from .markdown import markdown_lines
+from .normalise import REMEMBER_CHARS
 
 _DROPPED = "Dropped"            # the placeholder's tag: the parser lowercases every real one
 _NOT_TEXT = frozenset({"script", "style"})        # their strings are code, not text
@@ -264,27 +265,28 @@ def _lines(body) -> list[str]:
 
 
 _RECENT: OrderedDict[bytes, tuple[int, list[str]]] = OrderedDict()    # sha256 of a body's markup → what it reads to
-_RECENT_SIZE = 16
+_RECENT_SIZE = 4
 _recent_lock = threading.Lock()
 
 
 def _remembered(body) -> tuple[int, list[str]]:
     """The body's words (for the problem checks) and content lines, remembered for the last few
-    bodies read. Both depend on the body's subtree alone, and its serialisation is that subtree
-    exactly, so captures that differ only outside the body (build stamps, scripts in the head)
-    are read once."""
-    key = hashlib.sha256(etree.tostring(body, with_tail=False)).digest()
+    bodies read (up to REMEMBER_CHARS of markup). Both depend on the body's subtree alone, and
+    its serialisation is that subtree exactly, so captures that differ only outside the body
+    (build stamps, scripts in the head) are read once."""
+    markup = etree.tostring(body, with_tail=False)
+    key = hashlib.sha256(markup).digest() if len(markup) <= REMEMBER_CHARS else None
     with _recent_lock:
         known = _RECENT.get(key)
         if known is not None:
             _RECENT.move_to_end(key)
             return known[0], list(known[1])
-    words = len(_text(body, " ").split())          # read before cleaning changes the tree
-    lines = _lines(body)
-    with _recent_lock:
-        _RECENT[key] = words, lines
-        if len(_RECENT) > _RECENT_SIZE:
-            _RECENT.popitem(last=False)
+    words, lines = len(_text(body, " ").split()), _lines(body)     # words before cleaning changes the tree
+    if key is not None:
+        with _recent_lock:
+            _RECENT[key] = words, lines
+            if len(_RECENT) > _RECENT_SIZE:
+                _RECENT.popitem(last=False)
     return words, list(lines)
 
 
