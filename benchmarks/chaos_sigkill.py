@@ -11,7 +11,8 @@ in-process, and the script prints:
 - kills, rounds, and how each command ended;
 - corruption: `PRAGMA integrity_check`, `foreign_key_check`, and every snapshot row's file on
   disk with its hash;
-- lost: material comparisons without their one alert, and alerts with a delivery not sent;
+- lost: material comparisons of checks without their one alert (a backfill's never alert), and
+  alerts with a delivery not sent;
 - doubled: comparisons with more than one alert; alert keys received more than once on a
   channel (a kill after the server accepted but before the outbox recorded it: the same key,
   which the receiver drops, so at-least-once by design) are counted separately as "resent".
@@ -124,9 +125,14 @@ def main() -> None:
     for path, sha in conn.execute("SELECT path, sha256 FROM snapshots"):
         file = cfg.snapshots / path
         bad_files += not file.is_file() or hashlib.sha256(file.read_bytes()).hexdigest() != sha
-    material = conn.execute("SELECT count(*) FROM comparisons WHERE material = 1 AND technical = 0").fetchone()[0]
-    unalerted = conn.execute("SELECT count(*) FROM comparisons c WHERE material = 1 AND technical = 0 AND NOT EXISTS "
+    # A backfill's comparisons never alert (the past is not news): only the checks' count here.
+    alerting = ("FROM comparisons c JOIN versions v ON v.id = c.new_version_id WHERE c.material = 1 "
+                "AND c.technical = 0 AND v.source != 'wayback'")
+    material = conn.execute(f"SELECT count(*) {alerting}").fetchone()[0]
+    unalerted = conn.execute(f"SELECT count(*) {alerting} AND NOT EXISTS "
                              "(SELECT 1 FROM alerts a WHERE a.comparison_id = c.id)").fetchone()[0]
+    past = conn.execute("SELECT count(*) FROM comparisons c JOIN versions v ON v.id = c.new_version_id "
+                        "WHERE c.material = 1 AND v.source = 'wayback'").fetchone()[0]
     multi = conn.execute("SELECT count(*) FROM (SELECT comparison_id FROM alerts WHERE kind = 'material' "
                          "GROUP BY comparison_id HAVING count(*) > 1)").fetchone()[0]
     unsent = conn.execute("SELECT count(*) FROM deliveries WHERE status != 'sent'").fetchone()[0]
@@ -147,7 +153,8 @@ def main() -> None:
           ", ".join(f"{k} {v}" for k, v in sorted(ended.items())))
     print(f"store: integrity {integrity}, foreign-key problems {len(foreign)}, snapshot files missing or "
           f"wrong {bad_files}, .tmp leftovers {leftovers} (swept once an hour old)")
-    print(f"alerts {len(alerts)} for {material} material comparisons, {deliveries} deliveries; "
+    print(f"alerts {len(alerts)} for {material} material comparisons of checks ({past} more from backfills, "
+          f"which never alert), {deliveries} deliveries; "
           f"e-mails {len(smtp.messages)}, webhook calls {len(hooks.requests)}")
     print(f"lost: {unalerted} material comparisons without an alert, {unsent} deliveries not sent, "
           f"{lost_mail} alerts never e-mailed, {lost_hook} never posted")

@@ -241,9 +241,16 @@ def backfill(config: Config, db, ref: str, *, start: str | None = None, end: str
     client = client or WaybackClient.from_config(config)
     result = BackfillResult(slug)
     sent, throttled = client.cdx_limiter.counts()
+    # Each capture is still one transaction, whole or absent after a kill; but its commit does not
+    # wait for the disk: a power cut may take back the last captures stored (whole: their snapshot
+    # files are synced first), which the next backfill stores again like any capture not stored.
+    # The commits after this one, at full sync, make them all durable.
+    synchronous = db.execute("PRAGMA synchronous").fetchone()[0]
+    db.execute("PRAGMA synchronous = NORMAL")
     try:
         _store_captures(config, db, company, client, result, start, end, progress)
     finally:      # the Archive's answers count for /metrics however the backfill ends
+        db.execute(f"PRAGMA synchronous = {int(synchronous)}")
         now_sent, now_throttled = client.cdx_limiter.counts()
         add_counts(db, {"wayback_requests": now_sent - sent, "wayback_429s": now_throttled - throttled})
     result.comparisons = compare_stale(db, slug)

@@ -114,7 +114,8 @@ class _Watchdog:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="policymon-deadlines", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0][2] is deadline:    # else the watchdog wakes earlier anyway
+                self._cond.notify()
 
     def _run(self) -> None:
         while True:

@@ -47,6 +47,13 @@ def test_downloads_each_distinct_digest_exactly_once(site, store):
     assert result.skipped_duplicate == 9 - distinct and result.failed == 0
 
 
+def test_the_store_is_back_to_full_sync_after_a_backfill(site, store):
+    archive(site, [A, B])
+    run(store)
+    _, db = store
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2      # FULL: later commits wait for the disk
+
+
 def test_rerun_downloads_nothing(site, store):
     archive(site, [A, B, A, C])
     run(store)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import InputError
-from monitor.extract import OverBudget, extract, htmlpage, page_problem, read_page
+from monitor.extract import OverBudget, extract, htmlpage, lxmlpage, page_problem, read_page
 from monitor.model import sha256_text
 from test_extract import make_pdf, policy_pdf
 
@@ -32,15 +32,13 @@ def two_reads(body: bytes, content_type: str | None, status: int | None, selecto
 
 @pytest.fixture
 def parses(monkeypatch):
-    """How many times the real HTML parser runs."""
+    """How many times a real HTML parser (lxml's or Beautiful Soup's) runs."""
     count = []
-    real = htmlpage.parse
-
-    def counted(text):
-        count.append(1)
-        return real(text)
-
-    monkeypatch.setattr(htmlpage, "parse", counted)
+    for reader in (htmlpage, lxmlpage):
+        def counted(text, real=reader.parse):
+            count.append(1)
+            return real(text)
+        monkeypatch.setattr(reader, "parse", counted)
     return count
 
 

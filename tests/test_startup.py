@@ -49,10 +49,18 @@ def test_comparing_markdown_files_loads_no_html_reader(tmp_path):
     assert not loaded("compare", old, new) & NEVER_INSTANT
 
 
-def test_comparing_html_files_loads_the_html_reader(tmp_path):
+def test_comparing_html_files_loads_lxml_alone(tmp_path):
     old, new = tmp_path / "old.html", tmp_path / "new.html"
     old.write_text("<html><body><h1>Privacy</h1><p>We do not sell personal information.</p></body></html>")
     new.write_text("<html><body><h1>Privacy</h1><p>We may sell personal information.</p></body></html>")
+    modules = loaded("compare", old, new)
+    assert "lxml" in modules and not {"bs4", "markdownify", "soupsieve"} & modules
+
+
+def test_a_page_lxml_alone_cannot_read_loads_the_soup_reader(tmp_path):
+    old, new = tmp_path / "old.html", tmp_path / "new.html"
+    old.write_text("<html><body><h1>Privacy</h1><pre>We do not sell personal information.</pre></body></html>")
+    new.write_text("<html><body><h1>Privacy</h1><pre>We may sell personal information.</pre></body></html>")
     assert {"bs4", "markdownify"} <= loaded("compare", old, new)
 
 

@@ -7,7 +7,8 @@ that is not a policy at all (bot challenge, login or cookie wall, soft error, em
 so it becomes a failed fetch instead of a new version; `read_page` does both from one parse.
 
 The HTML and PDF readers are imported when a body needs them, so comparing two Markdown or
-text files never loads bs4, lxml or markdownify.
+text files never loads bs4, lxml or markdownify, and a page lxml alone can read (most) never
+loads bs4 or markdownify.
 """
 from __future__ import annotations
 
@@ -74,9 +75,8 @@ def _extract(body: bytes | str, content_type: str | None, filename: str | None, 
             seen.text = text
         fmt = sniff(text, content_type, filename)
         if fmt == "html":
-            from .htmlpage import html_lines
             check_html(text)
-            lines = html_lines(text, selector, remove, seen)
+            lines = _html_lines(text, selector, remove, seen)
         elif fmt == "markdown":
             lines = markdown_lines(text)
         else:
@@ -87,6 +87,20 @@ def _extract(body: bytes | str, content_type: str | None, filename: str | None, 
         raise InputError(f"no text found in the {fmt} input; "
                          "check that it is the policy page (it may need JavaScript or a selector)")
     return out
+
+
+def _html_lines(text: str, selector: str | None, remove: str | None, seen: Seen | None) -> list[str]:
+    """An HTML page's content lines: read with lxml alone when the page is read whole and its
+    markup allows (lxmlpage), else with Beautiful Soup and markdownify (htmlpage)."""
+    if selector is None and remove is None:
+        from .lxmlpage import read
+        page = read(text)
+        if page is not None:
+            if seen is not None:
+                seen.facts, seen.lines = page
+            return page[1]
+    from .htmlpage import html_lines
+    return html_lines(text, selector, remove, seen)
 
 
 def __getattr__(name: str):

@@ -8,7 +8,6 @@ are unwrapped and data tables become one line per row, cells joined with " | ".
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import soupsieve
@@ -16,31 +15,10 @@ from bs4 import BeautifulSoup, Tag
 from markdownify import ATX, MarkdownConverter
 
 from ..errors import InputError
-from .markdown import HIDE_PUNCTUATION, markdown_lines
-
-_ALWAYS_DROP = {"script", "style", "noscript", "template", "nav", "aside", "iframe", "svg",
-                "canvas", "object", "embed", "video", "audio", "picture", "map", "dialog",
-                "button", "input", "select", "textarea", "option", "head", "link", "meta"}
-_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog",
-                 "alertdialog", "menu", "menubar"}
-_CONSENT_VENDOR = re.compile(
-    r"onetrust|ot-sdk|optanon|cookiebot|cookie-?law|cookie-?consent|cookie-?banner|cookie-?notice"
-    r"|cookie-?bar|cookie-?popup|cookie-?modal|cookie-?wall|cookie-?overlay|consent-?banner"
-    r"|consent-?manager|consent-?modal|gdpr-?banner|gdpr-?consent|truste|trustarc|usercentrics"
-    r"|didomi|qc-cmp|osano|termly|iubenda|cmp-?banner|cmp-?container|cc-window|cc-banner|cky-consent"
-    r"|cmplz|borlabs|klaro|tarteaucitron|sp_message|fc-consent", re.I)
-_CONSENT_WORD = re.compile(r"cookie|consent|gdpr", re.I)
-_ACCEPT = re.compile(r"\b(accept|agree|allow|reject|decline|got it|ok|okay|understand|dismiss"
-                     r"|manage (?:cookies|preferences|settings)|cookie settings)\b", re.I)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_SCREEN_READER = {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
-                  "screenreader-only", "a11y-hidden"}
-_CELLS = ("td", "th")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_SECTIONING = {"article", "section", "main"}
-_CELL_END = "\x1f"
-_MAX_DEPTH = 150
-_MARKDOWN_PUNCTUATION = [(c, HIDE_PUNCTUATION[ord(c)]) for c in "\\`*_[]<>#|~=+!-.)"]
+from .htmlrules import (ACCEPT, ALWAYS_DROP, CELL_END, CELLS, CHROME_ROLES, CONSENT_VENDOR, CONSENT_WORD,
+                        HEADINGS, HIDDEN_STYLE, MARKDOWN_PUNCTUATION, MAX_DEPTH, SCREEN_READER, SECTIONING,
+                        cloudflare_email)
+from .markdown import markdown_lines
 
 
 class _Converter(MarkdownConverter):
@@ -52,18 +30,18 @@ class _Converter(MarkdownConverter):
     """
 
     def escape(self, text, parent_tags):
-        for char, stand_in in _MARKDOWN_PUNCTUATION:
+        for char, stand_in in MARKDOWN_PUNCTUATION:
             if char in text:
                 text = text.replace(char, stand_in)
         return text
 
     def convert_td(self, el, text, parent_tags):
-        return " ".join(text.replace(_CELL_END, " ").split()).rstrip(";") + _CELL_END
+        return " ".join(text.replace(CELL_END, " ").split()).rstrip(";") + CELL_END
 
     convert_th = convert_td
 
     def convert_tr(self, el, text, parent_tags):
-        cells = [c.strip() for c in text.split(_CELL_END)[:-1] if c.strip()]
+        cells = [c.strip() for c in text.split(CELL_END)[:-1] if c.strip()]
         return "\n\n" + " | ".join(cells) + "\n\n" if cells else ""
 
     def convert_li(self, el, text, parent_tags):
@@ -95,25 +73,25 @@ def _attr_words(el: Tag) -> str:
 
 def _is_consent_banner(el: Tag, page_len: Callable[[], int]) -> bool:
     words = _attr_words(el)
-    if not _CONSENT_WORD.search(words) and not _CONSENT_VENDOR.search(words):
+    if not CONSENT_WORD.search(words) and not CONSENT_VENDOR.search(words):
         return False
     if el.find(["h1", "main", "article"]) or el.name in ("main", "article", "body"):
         return False
     size = _text_len(el)
     if size > 0.5 * page_len() and size > 1000:
         return False                      # the page's own content (a cookie policy, say)
-    if _CONSENT_VENDOR.search(words):
+    if CONSENT_VENDOR.search(words):
         return True
     controls = el.find_all(["button", "a", "input"], limit=20)
-    return size < 1500 and any(_ACCEPT.search(c.get_text(" ") or c.get("value", "")) for c in controls)
+    return size < 1500 and any(ACCEPT.search(c.get_text(" ") or c.get("value", "")) for c in controls)
 
 
 def _is_hidden(el: Tag) -> bool:
     if el.get("hidden") == "until-found":
         return False                      # collapsed but findable: part of the page
     hidden = (el.has_attr("hidden") or el.get("aria-hidden") == "true"
-              or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
-              or bool(_SCREEN_READER.intersection(el.get("class") or ())))
+              or bool(HIDDEN_STYLE.search(el.get("style") or ""))
+              or bool(SCREEN_READER.intersection(el.get("class") or ())))
     if not hidden:
         return False
     # A collapsed accordion panel of the policy holds real paragraphs; menus, icons, modals
@@ -122,7 +100,7 @@ def _is_hidden(el: Tag) -> bool:
 
 
 def _is_chrome(el: Tag, sectioned: bool) -> bool:
-    if el.name in _ALWAYS_DROP or (el.get("role") or "").lower() in _CHROME_ROLES:
+    if el.name in ALWAYS_DROP or (el.get("role") or "").lower() in CHROME_ROLES:
         return True
     if (el.get("id") or "").startswith(("wm-ipp", "donato")):
         return True                       # the Wayback Machine's toolbar in a saved capture
@@ -136,23 +114,13 @@ def _is_chrome(el: Tag, sectioned: bool) -> bool:
 
 
 def _prepare(el: Tag) -> None:
-    if el.get("role") == "heading" and el.name not in _HEADINGS:
+    if el.get("role") == "heading" and el.name not in HEADINGS:
         level = el.get("aria-level", "2")
         el.name = f"h{min(6, max(1, int(level)))}" if str(level).isdigit() else "h2"
     elif el.name == "time" and el.get("datetime") and not el.get_text(strip=True):
         el.string = el["datetime"]
     elif el.get("data-cfemail"):
-        el.string = _cloudflare_email(el["data-cfemail"]) or el.get_text()
-
-
-def _cloudflare_email(hexed: str) -> str | None:
-    """The address behind Cloudflare's "[email protected]" (XOR with the first byte), so a
-    changed contact address shows as a change."""
-    try:
-        data = bytes.fromhex(hexed)
-        return bytes(b ^ data[0] for b in data[1:]).decode("utf-8") if len(data) > 1 else None
-    except (ValueError, UnicodeDecodeError):
-        return None
+        el.string = cloudflare_email(el["data-cfemail"]) or el.get_text()
 
 
 def _clean(roots: list[Tag], *, chosen: bool) -> tuple[dict[str, list[Tag]], list[Tag]]:
@@ -179,7 +147,7 @@ def _clean(roots: list[Tag], *, chosen: bool) -> tuple[dict[str, list[Tag]], lis
             if _is_chrome(child, sectioned) or _is_hidden(child) or _is_consent_banner(child, page_len):
                 child.decompose()
                 continue
-            if depth >= _MAX_DEPTH:       # markdownify recurses: flatten absurdly deep markup
+            if depth >= MAX_DEPTH:       # markdownify recurses: flatten absurdly deep markup
                 text = child.get_text(" ", strip=True)
                 child.clear()
                 child.string = text
@@ -190,7 +158,7 @@ def _clean(roots: list[Tag], *, chosen: bool) -> tuple[dict[str, list[Tag]], lis
                 candidates["role" if role_main else child.name].append(child)
             elif child.name == "table":
                 tables.append(child)
-            stack.append((child, depth + 1, sectioned or role_main or child.name in _SECTIONING))
+            stack.append((child, depth + 1, sectioned or role_main or child.name in SECTIONING))
     return candidates, tables
 
 
@@ -198,9 +166,9 @@ def _is_layout_table(table: Tag) -> bool:
     if (table.get("role") or "").lower() in ("presentation", "none") or table.find("table"):
         return True
     rows = table.find_all("tr")
-    if not rows or all(len(r.find_all(_CELLS, recursive=False)) <= 1 for r in rows):
+    if not rows or all(len(r.find_all(CELLS, recursive=False)) <= 1 for r in rows):
         return True
-    return any(c.find(_HEADINGS) or _text_len(c) > 1000 for c in table.find_all(_CELLS))
+    return any(c.find(HEADINGS) or _text_len(c) > 1000 for c in table.find_all(CELLS))
 
 
 def _unwrap_layout_tables(tables: list[Tag]) -> None:

@@ -6,6 +6,7 @@ quote style or line endings normalises to the same string, so it is never a chan
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -28,8 +29,19 @@ def clean_line(line: str) -> str:
     return " ".join(_INVISIBLE.sub("", line).split())
 
 
+REMEMBER_CHARS = 500_000          # texts up to this long are remembered (a long real policy has 200,000)
+
+
 def join_lines(lines) -> str:
     """Clean each line, drop the empty ones, end with a single newline ('' if nothing is left)."""
+    lines = tuple(lines)
+    return _joined(lines) if sum(map(len, lines)) <= REMEMBER_CHARS else _joined.__wrapped__(lines)
+
+
+@functools.lru_cache(maxsize=4)
+def _joined(lines: tuple[str, ...]) -> str:
+    """join_lines, remembered for the last few texts: a page read again (a capture that differs
+    only outside its text, the problem checks after extraction) joins its lines once."""
     kept = [c for c in map(clean_line, lines) if c]
     return "\n".join(kept) + "\n" if kept else ""
 

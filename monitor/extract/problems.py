@@ -90,7 +90,11 @@ def _html_facts(text: str, seen: Seen | None) -> tuple[_Facts, list[str]]:
     if seen is not None and seen.facts is not None and (seen.lines is not None or seen.soup is not None):
         from .htmlpage import soup_lines
         return seen.facts, seen.lines if seen.lines is not None else soup_lines(seen.soup)
-    from .htmlpage import parse, soup_lines    # a page read with a selector or removal: its whole content is not known
+    from .lxmlpage import read                  # a page read with a selector or removal: its whole content is not known
+    page = read(text)
+    if page is not None:
+        return page
+    from .htmlpage import parse, soup_lines
     soup = parse(text)
     return _facts(soup), soup_lines(soup)
 
