@@ -86,7 +86,8 @@ def paragraphs(text: str, titles: frozenset[str] = frozenset(), title: str = "")
     pipes removed; hard-wrapped lines joined, so a rewrapped paragraph reads as the original.
     A line equal to one of `titles` starts that section, unless the line before it was cut
     mid-sentence or it holds more than one sentence: then it is a wrapped line the section
-    splitter mistook for a heading. A Markdown heading ("## Title") is a heading wherever it is. `title` is the section the text starts in."""
+    splitter mistook for a heading. A Markdown heading ("## Title") is a heading wherever it
+    is. `title` is the section the text starts in."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "](" in text:
         text = (_LINK if "![" in text else _GATE_LINK).sub(r"\1", text)     # the same without images
