@@ -57,7 +57,7 @@ CUE_REACH = 40              # characters a cue phrase may reach either side of a
 BARE_HEADING_WORDS = 6      # a line this short, alone and followed by prose, is a heading
 SUBHEADING_WORDS = 8        # a line this short without a sentence end heads the sentences below it
 OTHER_TOPIC = 0.5           # a topic-model probability for "no category" above which nothing is said
-CERTAIN_CUES = 3            # an edit changing this many cue words of one category is of it, however unlikely the model finds it
+CERTAIN_CUES = 3            # this many changed cue words of one category settle it, whatever the model says
 
 
 @dataclass(frozen=True)

@@ -112,9 +112,9 @@ def topic(text: str, heading: str, allowed: frozenset[str] | None = None, other_
           certain: frozenset[str] = frozenset()) -> Topic | None:
     """The category of an edited sentence (`text`: its old and new wording) under `heading`:
     the most probable category, after the heading's prior, among `allowed` (all when None)
-    that a cue word in the text confirms. None when none is, when that category's probability is under MIN_PROBABILITY (unless it is
-    one of the `certain` categories, which the text's own words settle), or when the model
-    gives "no category" more than `other_limit`."""
+    that a cue word in the text confirms. None when none is, when that category's probability
+    is under MIN_PROBABILITY (unless it is one of the `certain` categories, which the text's
+    own words settle), or when the model gives "no category" more than `other_limit`."""
     probs = topic_model().probabilities(text)
     for c in topics().heading_categories(heading):
         if c in probs:
